@@ -556,10 +556,14 @@ check_header (const char  *path,
 
   if (g_stat (path, &st) != 0)
     {
-      if (errno == ENOENT)
+      int saved = errno;
+
+      if (saved == ENOENT)
         return TRUE;
-      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_OPEN,
-                   _("Cannot open the database %s: %s"), path, g_strerror (errno));
+      g_set_error (error, WF_STORE_ERROR,
+                   saved == ENOTDIR || saved == EACCES || saved == EROFS
+                   ? WF_STORE_ERROR_IO : WF_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -1226,6 +1230,8 @@ insert_run_row (WfStore     *self,
     }
   else
     {
+      /* Unbound parameters are NULL, not the column default. */
+      sqlite3_bind_int (stmt, 24, 0);
       for (int i = 32; i <= 37; i++)
         sqlite3_bind_int (stmt, i, 0);
     }
