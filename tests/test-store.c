@@ -1038,7 +1038,8 @@ test_datasets (void)
 #define CRASH_METRICS(i) (1 + (i) % 4)
 
 static void
-crash_writer (const char *path)
+crash_writer (const char *path,
+              int         ready_fd)
 {
   g_autoptr(WfStore) store = wf_store_open (path, NULL);
 
@@ -1053,6 +1054,10 @@ crash_writer (const char *path)
 
       if (!wf_store_save_run (store, run, settle, NULL))
         _exit (4);
+      /* Tell the parent the first run is in, so the kill lands mid-stream
+       * even on a slow (sanitizer) build. */
+      if (i == 0 && (write (ready_fd, "r", 1) != 1 || close (ready_fd) != 0))
+        _exit (5);
     }
 }
 
@@ -1067,14 +1072,23 @@ test_crash_sigkill (void)
       g_autoptr(GPtrArray) runs = NULL;
       g_autoptr(GError) error = NULL;
       int status = 0;
+      int fds[2];
+      char byte;
       pid_t pid;
 
+      g_assert_cmpint (pipe (fds), ==, 0);
       pid = fork ();
       g_assert_cmpint (pid, >=, 0);
       if (pid == 0)
-        crash_writer (path);
+        {
+          close (fds[0]);
+          crash_writer (path, fds[1]);
+        }
+      close (fds[1]);
+      g_assert_cmpint (read (fds[0], &byte, 1), ==, 1);
+      close (fds[0]);
 
-      g_usleep (g_test_rand_int_range (80, 400) * 1000);
+      g_usleep (g_test_rand_int_range (20, 300) * 1000);
       g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_assert_true (WIFSIGNALED (status));
