@@ -13,6 +13,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1127,6 +1128,132 @@ test_crash_sigkill (void)
     }
 }
 
+/* Disk full, made real: a child lowers its file size limit (RLIMIT_FSIZE)
+ * so that SQLite's writes fail with EFBIG part-way through a big run. The
+ * write must fail with an I/O error and leave nothing of the run behind. */
+static void
+test_disk_full (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  int status = 0;
+  pid_t pid;
+
+  {
+    g_autoptr(WfStore) store = open_ok (path);
+    g_autoptr(WfRun) run = make_run ("before the disk filled up", 1, 5, 1);
+    g_assert_true (wf_store_save_run (store, run, NULL, NULL));
+  }
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      struct rlimit lim = { 256 * 1024, 256 * 1024 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WfStore) store = wf_store_open (path, NULL);
+      g_autoptr(WfRun) big = make_run ("a run too big for the disk", 3, 20000, 2);
+
+      if (store == NULL)
+        _exit (10);
+      signal (SIGXFSZ, SIG_IGN);
+      if (setrlimit (RLIMIT_FSIZE, &lim) != 0)
+        _exit (11);
+      if (wf_store_save_run (store, big, NULL, &error))
+        _exit (12);
+      if (!g_error_matches (error, WF_STORE_ERROR, WF_STORE_ERROR_IO))
+        {
+          g_printerr ("unexpected error: %s\n", error->message);
+          _exit (13);
+        }
+      if (strstr (error->message, path) == NULL)
+        _exit (14);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  {
+    g_autoptr(WfStore) store = open_ok (path);
+    g_autoptr(GPtrArray) runs = wf_store_list_runs (store, 0, 0, 0, NULL);
+    g_autoptr(GPtrArray) sessions = wf_store_list_sessions (store, 0, 0, NULL);
+
+    g_assert_true (wf_store_check_integrity (store, NULL));
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_cmpstr (((WfRunSummary *) g_ptr_array_index (runs, 0))->question, ==, "before the disk filled up");
+    g_assert_cmpuint (sessions->len, ==, 1);
+  }
+}
+
+typedef struct
+{
+  const char *path;
+  guint       n;
+  gboolean    ok;
+} WriterData;
+
+static gboolean
+reserve_then_settle (WfStore  *store,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  WfRun *run = user_data;
+  g_autofree char *key = g_strdup_printf ("run:%p:%" G_GINT64_FORMAT, (void *) run, g_get_monotonic_time ());
+  g_autoptr(WfLedgerEntry) reserve = wf_ledger_entry_new (key, WF_LEDGER_RESERVE, 10);
+  g_autoptr(WfLedgerEntry) settle = wf_ledger_entry_new (key, WF_LEDGER_SETTLE, 9);
+
+  return wf_store_ledger_append (store, reserve, error) &&
+         wf_store_save_run (store, run, settle, error);
+}
+
+static gpointer
+writer_thread (gpointer user_data)
+{
+  WriterData *data = user_data;
+  g_autoptr(WfStore) store = wf_store_open (data->path, NULL);
+
+  data->ok = store != NULL;
+  for (guint i = 0; data->ok && i < data->n; i++)
+    {
+      g_autoptr(WfRun) run = make_run ("concurrent", 1, 20, 1);
+      g_autoptr(GError) error = NULL;
+
+      data->ok = wf_store_transaction (store, reserve_then_settle, run, &error);
+      if (error)
+        g_printerr ("writer: %s\n", error->message);
+    }
+  return NULL;
+}
+
+/* Two connections (as the app's worker and the CLI would be) write at once:
+ * BEGIN IMMEDIATE and the busy timeout serialise them without errors. */
+static void
+test_concurrent_writers (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  WriterData a = { path, 40, FALSE }, b = { path, 40, FALSE };
+  GThread *ta, *tb;
+  WfSpendTotals t;
+
+  /* Both threads open an existing database; racing first opens are the
+   * migration's own business (it re-reads the version under the lock). */
+  g_object_unref (open_ok (path));
+  ta = g_thread_new ("writer-a", writer_thread, &a);
+  tb = g_thread_new ("writer-b", writer_thread, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+  g_assert_true (a.ok);
+  g_assert_true (b.ok);
+
+  {
+    g_autoptr(WfStore) store = open_ok (path);
+    g_assert_cmpint (wf_store_count_runs (store, 0, NULL), ==, 80);
+    g_assert_true (wf_store_ledger_totals (store, 0, G_MAXINT64, 0, g_get_real_time (), &t, NULL));
+    g_assert_cmpint (t.settled_micros, ==, 80 * 9);
+    g_assert_cmpint (t.reserved_micros, ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1150,6 +1277,8 @@ main (int    argc,
   g_test_add_func ("/store/outbox", test_outbox);
   g_test_add_func ("/store/datasets", test_datasets);
   g_test_add_func ("/store/crash/sigkill", test_crash_sigkill);
+  g_test_add_func ("/store/crash/disk-full", test_disk_full);
+  g_test_add_func ("/store/concurrent-writers", test_concurrent_writers);
 
   return g_test_run ();
 }

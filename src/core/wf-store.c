@@ -717,6 +717,19 @@ migrate (WfStore  *self,
   if (kind == TX_FAILED)
     return FALSE;
 
+  /* Another process may have migrated between our first look and taking the
+   * write lock. */
+  from_version = read_user_version (self, error);
+  if (from_version < 0)
+    return tx_end (self, kind, FALSE, NULL);
+  if (from_version > WF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_TOO_NEW,
+                   _("The database %s was upgraded by a newer version of What If while opening"),
+                   self->path);
+      return tx_end (self, kind, FALSE, NULL);
+    }
+
   for (int v = from_version; ok && v < WF_STORE_SCHEMA_VERSION; v++)
     {
       g_autoptr(GError) local_error = NULL;
