@@ -590,9 +590,9 @@ kill_sandbox (RunState      *state,
 
   status = soup_message_get_status (msg);
   if (stream == NULL)
-    g_warning ("Could not kill E2B sandbox %s: %s", sandbox->id, local_error->message);
+    g_message ("Could not kill E2B sandbox %s: %s", sandbox->id, local_error->message);
   else if (status != SOUP_STATUS_NO_CONTENT && status != SOUP_STATUS_OK && status != SOUP_STATUS_NOT_FOUND)
-    g_warning ("Killing E2B sandbox %s answered HTTP %u", sandbox->id, status);
+    g_message ("Killing E2B sandbox %s answered HTTP %u", sandbox->id, status);
 }
 
 static char *
@@ -647,10 +647,18 @@ typedef struct
   const char        *marker;
   GString           *line;          /* NDJSON line being assembled */
   GString           *out_line;      /* stdout line being assembled */
+  guint              pending_newlines;
   gboolean           finished;      /* end_of_execution seen */
   gboolean           errored;
   gboolean           aborted;       /* the kernel died or was restarted */
 } Stream;
+
+static void
+flush_pending_newlines (Stream *s)
+{
+  for (; s->pending_newlines > 0; s->pending_newlines--)
+    wf_result_collector_add_stdout (s->collector, "\n", 1);
+}
 
 /* Takes whole stdout lines apart into program output and protocol lines. */
 static gboolean
@@ -662,6 +670,13 @@ flush_stdout_line (Stream      *s,
 {
   const char *hit = g_strstr_len (line, (gssize) len, s->marker);
 
+  /* The helpers print a newline before each protocol line, so that a
+   * program's unterminated print cannot swallow it. When that newline made an
+   * empty line of its own, it is not the program's output: drop it. */
+  if (hit == line && s->pending_newlines > 0)
+    s->pending_newlines--;
+  flush_pending_newlines (s);
+
   if (hit == NULL)
     {
       wf_result_collector_add_stdout (s->collector, line, len);
@@ -670,10 +685,11 @@ flush_stdout_line (Stream      *s,
       return TRUE;
     }
 
-  /* The helpers put a newline before each protocol line, so a program's
-   * unterminated print does not swallow it; that newline is not output. */
   if (hit > line)
-    wf_result_collector_add_stdout (s->collector, line, (gsize) (hit - line));
+    {
+      wf_result_collector_add_stdout (s->collector, line, (gsize) (hit - line));
+      wf_result_collector_add_stdout (s->collector, "\n", 1);
+    }
 
   hit += strlen (s->marker);
   return wf_result_collector_feed_line (s->collector, hit, len - (gsize) (hit - line), error);
@@ -697,18 +713,10 @@ add_stdout (Stream      *s,
         }
 
       g_string_append_len (s->out_line, p, nl - p);
-      if (s->out_line->len > 0 || strstr (s->out_line->str, s->marker) != NULL)
-        {
-          if (!flush_stdout_line (s, s->out_line->str, s->out_line->len, TRUE, error))
-            return FALSE;
-        }
-      else
-        {
-          /* An empty line: the separator the helpers print, or a real one.
-           * Keep it unless it precedes a protocol line (checked lazily: it
-           * is cheap to keep an empty line and rarely matters). */
-          wf_result_collector_add_stdout (s->collector, "\n", 1);
-        }
+      if (s->out_line->len == 0)
+        s->pending_newlines++;
+      else if (!flush_stdout_line (s, s->out_line->str, s->out_line->len, TRUE, error))
+        return FALSE;
       g_string_truncate (s->out_line, 0);
       p = nl + 1;
     }
@@ -716,6 +724,7 @@ add_stdout (Stream      *s,
   /* A long unterminated line that is not a protocol line is output. */
   if (s->out_line->len > 64 * 1024 && strstr (s->out_line->str, s->marker) == NULL)
     {
+      flush_pending_newlines (s);
       wf_result_collector_add_stdout (s->collector, s->out_line->str, s->out_line->len);
       g_string_truncate (s->out_line, 0);
     }
@@ -1008,6 +1017,7 @@ execute (RunState           *state,
 
   if (out_line->len > 0 && !flush_stdout_line (&s, out_line->str, out_line->len, FALSE, error))
     return EXEC_FAILED;
+  flush_pending_newlines (&s);
 
   result = wf_result_collector_peek_result (collector);
   result->wall_ms = (g_get_monotonic_time () - start) / 1000;
