@@ -30,6 +30,7 @@
  * so the runner lowers its own (setrlimit) from the job's limits before it
  * runs any code, and we keep the wall-clock timer and the output caps here.
  */
+#define _GNU_SOURCE   /* O_PATH */
 #define G_LOG_DOMAIN "wf-sandbox-flatpak"
 
 #include "config.h"
@@ -41,6 +42,7 @@
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -529,6 +531,7 @@ add_exposed_path (GUnixFDList      *fd_list,
                   const char       *path,
                   GError          **error)
 {
+  struct stat st;
   int fd;
   int handle;
 
@@ -540,6 +543,16 @@ add_exposed_path (GUnixFDList      *fd_list,
 
       g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_SPAWN,
                    _("Cannot share “%s” with the sandbox: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* With O_PATH, O_NOFOLLOW opens a symlink itself instead of failing:
+   * look at what we got. Only plain files and directories are shared. */
+  if (fstat (fd, &st) != 0 || !(S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)))
+    {
+      close (fd);
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_SPAWN,
+                   _("Cannot share “%s” with the sandbox: it is not a plain file or folder"), path);
       return FALSE;
     }
 
