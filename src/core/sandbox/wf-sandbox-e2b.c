@@ -221,7 +221,7 @@ typedef struct
   GCancellable  *cancellable;   /* ours: cancelled by the caller's one or the wall timer */
   char          *api_key;
   gboolean       timed_out;
-  gboolean       caller_cancelled;
+  int            caller_cancelled;   /* atomic: set from the cancelling thread */
 } RunState;
 
 typedef struct
@@ -407,7 +407,7 @@ set_transport_error (RunState  *state,
                      GError    *local_error,
                      GError   **error)
 {
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && state->caller_cancelled)
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && g_atomic_int_get (&state->caller_cancelled))
     g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_CANCELLED, _("The run was cancelled"));
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_REMOTE,
@@ -1158,13 +1158,13 @@ wf_sandbox_e2b_run (WfSandbox              *sandbox,
           result = wf_result_collector_finish (collector);
           break;
         }
-      if (outcome != EXEC_EXPIRED || state.caller_cancelled)
+      if (outcome != EXEC_EXPIRED || g_atomic_int_get (&state.caller_cancelled))
         break;
     }
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
-  if (result == NULL && state.caller_cancelled && local_error != NULL &&
+  if (result == NULL && g_atomic_int_get (&state.caller_cancelled) && local_error != NULL &&
       !g_error_matches (local_error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_CANCELLED))
     {
       g_clear_error (&local_error);

@@ -283,6 +283,8 @@ spawn_exited_cb (GDBusConnection *connection,
     return;
 
   g_variant_get (parameters, "(uu)", &pid, &status);
+  if (run->early_exits == NULL)
+    return;
   if (!run->spawned)
     {
       g_hash_table_insert (run->early_exits, GUINT_TO_POINTER (pid), GUINT_TO_POINTER (status));
@@ -876,9 +878,11 @@ out:
   close_fd (&err_pipe[1]);
   close_fd (&proto_pipe[0]);
   close_fd (&proto_pipe[1]);
-  run_clear (&run);
+  /* Dispatch what is still queued (a late SpawnExited) while the run is
+   * still whole. */
   while (g_main_context_iteration (context, FALSE))
     ;
+  run_clear (&run);
   g_main_context_pop_thread_default (context);
 
   return result;
