@@ -184,9 +184,9 @@ job_to_line (const WfJob *job)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, dataset->name);
+      json_builder_add_string_value (builder, dataset->name ? dataset->name : "");
       json_builder_set_member_name (builder, "table");
-      json_builder_add_string_value (builder, dataset->table_name);
+      json_builder_add_string_value (builder, dataset->table_name ? dataset->table_name : "");
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -198,7 +198,7 @@ job_to_line (const WfJob *job)
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, job->import_path);
       json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, job->import_name);
+      json_builder_add_string_value (builder, job->import_name ? job->import_name : "");
       json_builder_end_object (builder);
     }
   else
