@@ -287,7 +287,7 @@ feed_done (WfResultCollector  *self,
     }
 
   result->status = parsed;
-  result->exit_code = (int) CLAMP (get_int (object, "exit_code", -1), -1, 255);
+  result->exit_code = (int) CLAMP (get_int (object, "exit_code", -1), -255, 255);
   result->wall_ms = MAX (get_int (object, "wall_ms", 0), 0);
   result->cpu_ms = MAX (get_int (object, "cpu_ms", 0), 0);
   result->peak_rss_kb = MAX (get_int (object, "peak_rss_kb", 0), 0);
