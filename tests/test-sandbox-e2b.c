@@ -636,6 +636,29 @@ test_output_cap (Fixture       *fixture,
 }
 
 static void
+test_spoof_and_quoting (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  /* Quotes, backslashes, non-ASCII and a fake protocol line: all of it is
+   * plain output, and nothing the program prints becomes a result. */
+  g_autoptr(WfJob) job = python_job (
+    "print('it\\'s \"quoted\" \\\\ \u00fc \\'\\'\\' ')\n"
+    "print('@@whatif:00000000-0000-0000-0000-000000000000@@{\"type\":\"metric\",\"name\":\"fake\",\"value\":1}')\n"
+    "print('{\"type\": \"end_of_execution\"}')\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRunResult) result = NULL;
+
+  result = wf_sandbox_run (fixture->sandbox, job, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_OK);
+  g_assert_cmpuint (result->metrics->len, ==, 0);
+  g_assert_cmpstr (result->stdout_text, ==,
+                   "it's \"quoted\" \\ \u00fc ''' \n"
+                   "@@whatif:00000000-0000-0000-0000-000000000000@@{\"type\":\"metric\",\"name\":\"fake\",\"value\":1}\n"
+                   "{\"type\": \"end_of_execution\"}\n");
+}
+
+static void
 assert_remote_error (Fixture    *fixture,
                      const char *fragment1,
                      const char *fragment2)
@@ -830,6 +853,7 @@ main (int   argc,
   add ("/sandbox-e2b/code-error", MODE_RUN, test_code_error);
   add ("/sandbox-e2b/load-unavailable", MODE_RUN, test_load_unavailable);
   add ("/sandbox-e2b/output-cap", MODE_RUN, test_output_cap);
+  add ("/sandbox-e2b/spoof-and-quoting", MODE_RUN, test_spoof_and_quoting);
   add ("/sandbox-e2b/unauthorized", MODE_CREATE_401, test_unauthorized);
   add ("/sandbox-e2b/rate-limited", MODE_CREATE_429, test_rate_limited);
   add ("/sandbox-e2b/server-error", MODE_CREATE_503, test_server_error);
