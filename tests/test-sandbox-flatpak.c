@@ -752,6 +752,31 @@ test_big_job_and_output_cap (Fixture       *fixture,
 }
 
 static void
+test_runner_dies_early (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *runner = g_test_build_filename (G_TEST_DIST, "data", "fake-runner-exit.py", NULL);
+  g_autoptr(GString) code = g_string_new (NULL);
+  g_autoptr(WfJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* A job far larger than any socket buffer, and a runner that never reads
+   * it: writing must stop cleanly (no SIGPIPE for us) and the exit code must
+   * say what happened. */
+  while (code->len < 4 * 1024 * 1024)
+    g_string_append (code, "# padding padding padding padding padding padding padding\n");
+  job = wf_job_new (WF_JOB_RUN, "python", code->str);
+  g_object_set (fixture->sandbox, "runner-path", runner, NULL);
+
+  result = run_code (fixture, job, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_ERROR);
+  g_assert_cmpint (result->exit_code, ==, 3);
+  g_assert_nonnull (strstr (result->error_message, "exit code 3"));
+}
+
+static void
 add (const char *path,
      guint       portal_version,
      void      (*func) (Fixture *, gconstpointer))
@@ -793,6 +818,7 @@ main (int   argc,
   add ("/sandbox-flatpak/protocol-garbage", 6, test_protocol_garbage);
   add ("/sandbox-flatpak/runner-silent-exit", 6, test_runner_silent_exit);
   add ("/sandbox-flatpak/big-job-output-cap", 6, test_big_job_and_output_cap);
+  add ("/sandbox-flatpak/runner-dies-early", 6, test_runner_dies_early);
 
   ret = g_test_run ();
   g_test_dbus_down (bus);

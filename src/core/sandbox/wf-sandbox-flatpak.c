@@ -42,6 +42,7 @@
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -388,7 +389,9 @@ stdin_ready_cb (int          fd,
 
   if ((condition & (G_IO_ERR | G_IO_HUP)) == 0)
     {
-      n = write (fd, run->job_line + run->job_written, run->job_len - run->job_written);
+      /* MSG_NOSIGNAL: a job that closed its stdin early must not kill the
+       * app with SIGPIPE. That is why stdin is a socket, not a pipe. */
+      n = send (fd, run->job_line + run->job_written, run->job_len - run->job_written, MSG_NOSIGNAL);
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return G_SOURCE_CONTINUE;
       if (n > 0)
@@ -437,6 +440,25 @@ make_pipe (int      fds[2],
   if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
     return FALSE;
 
+  return TRUE;
+}
+
+static gboolean
+make_stdin_socket (int      fds[2],
+                   GError **error)
+{
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_SPAWN,
+                   _("Cannot create the job’s input channel: %s"), g_strerror (saved));
+      return FALSE;
+    }
+
+  /* One direction only: the job reads, we write. */
+  shutdown (fds[0], SHUT_WR);
+  shutdown (fds[1], SHUT_RD);
   return TRUE;
 }
 
@@ -638,7 +660,7 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
       goto out;
     }
 
-  if (!make_pipe (in_pipe, error) || !make_pipe (out_pipe, error) ||
+  if (!make_stdin_socket (in_pipe, error) || !make_pipe (out_pipe, error) ||
       !make_pipe (err_pipe, error) || !make_pipe (proto_pipe, error))
     goto out;
 
