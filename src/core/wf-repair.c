@@ -1074,7 +1074,21 @@ line_is_fence (const char *s,
   return pos + 3 <= len && memcmp (s + pos, "```", 3) == 0;
 }
 
-/* The first fenced block whose tag is not json/empty-of-code. */
+/* Fences that hold data or prose, never a program to run. */
+static gboolean
+fence_is_not_code (const char *tag)
+{
+  static const char * const tags[] = {
+    "json", "text", "txt", "plaintext", "markdown", "md", "output", "console", "csv",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+    if (g_ascii_strcasecmp (tag, tags[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The first fenced block that may hold code. */
 static gboolean
 find_fenced_block (const char *s,
                    gsize       len,
@@ -1112,7 +1126,7 @@ find_fenced_block (const char *s,
               p = e < len ? e + 1 : len;
             }
 
-          if (g_ascii_strcasecmp (tag, "json") != 0)
+          if (!fence_is_not_code (tag))
             {
               gsize e = p;
 
@@ -1188,6 +1202,12 @@ python_line_score (const char *line,
   };
   gsize i = 0;
 
+  /* Trim the line end; a sentence ending is prose ("Profit = revenue minus
+   * costs."), a line of Python almost never ends that way. */
+  while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+    n--;
+  if (n > 0 && (line[n - 1] == '.' || line[n - 1] == '!' || line[n - 1] == '?'))
+    return 0;
   if (n > 0 && (line[0] == ' ' || line[0] == '\t'))
     return 1;
   if (n > 0 && (line[0] == '#' || line[0] == '@' || line[0] == ')' || line[0] == ']' || line[0] == '}'))
@@ -1667,6 +1687,9 @@ wf_repair (const char     *raw,
 
   g_return_val_if_fail (raw != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (raw == NULL)
+    raw = "";
 
   if (stats != NULL)
     memset (stats, 0, sizeof *stats);
