@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -481,6 +482,72 @@ test_deep_nesting (void)
   g_assert_nonnull (error);
 }
 
+/* Runs whatif-cli repair --json with stdin; returns the exit status. */
+static int
+run_cli (const char  *cli,
+         const char  *input,
+         JsonObject **out)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_text = NULL;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "answer.txt", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  /* From a file, not a pipe: the CLI stops reading an oversized input early
+   * and a pipe would then break under the writer. */
+  g_file_set_contents (path, input, -1, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, path);
+  proc = g_subprocess_launcher_spawn (launcher, &error, cli, "repair", "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, out_text, -1, NULL));
+  *out = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_cli (void)
+{
+  const char *cli = g_getenv ("WHATIF_CLI");
+  g_autoptr(JsonObject) o = NULL;
+  JsonObject *value;
+  JsonArray *fixes;
+  g_autoptr(GString) big = g_string_new (NULL);
+
+  if (cli == NULL || !g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("whatif-cli is not built yet (it needs the store)");
+      return;
+    }
+
+  g_assert_cmpint (run_cli (cli, "```py\nprint(1)\n```", &o), ==, 0);
+  g_assert_true (json_object_get_boolean_member (o, "ok"));
+  value = json_object_get_object_member (o, "value");
+  g_assert_cmpstr (json_object_get_string_member (value, "code"), ==, "print(1)");
+  g_assert_cmpstr (json_object_get_string_member (value, "language"), ==, "python");
+  g_assert_true (json_object_has_member (value, "explanation"));
+  fixes = json_object_get_array_member (o, "fixes");
+  g_assert_cmpstr (json_array_get_string_element (fixes, 0), ==, "strip_fence");
+  g_clear_pointer (&o, json_object_unref);
+
+  g_assert_cmpint (run_cli (cli, "Sorry, I cannot help with that.", &o), ==, 1);
+  g_assert_false (json_object_get_boolean_member (o, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "error"), "No code"));
+  g_clear_pointer (&o, json_object_unref);
+
+  /* Standard input is bounded. */
+  while (big->len < 2 * 1024 * 1024)
+    g_string_append (big, "x = 1\n");
+  g_assert_cmpint (run_cli (cli, big->str, &o), ==, 1);
+  g_assert_false (json_object_get_boolean_member (o, "ok"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/repair/languages", test_languages);
   g_test_add_func ("/repair/fix-ids", test_fix_ids);
   g_test_add_func ("/repair/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/repair/cli", test_cli);
 
   ret = g_test_run ();
   g_ptr_array_unref (cases);
