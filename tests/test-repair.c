@@ -332,6 +332,12 @@ test_size_limits (void)
   g_assert_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_TOO_LARGE);
   g_clear_error (&error);
 
+  /* Also with nothing but the code in the object. */
+  result = wf_repair ("{\"code\": \"print('0123456789')\"}", -1, 8, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
   /* A raw answer far over the limit is refused before any scanning. */
   huge = g_malloc (4 * 1024 * 1024 + 1);
   memset (huge, ' ', 4 * 1024 * 1024);

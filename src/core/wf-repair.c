@@ -976,10 +976,15 @@ check_object (JsonObject      *object,
   if (code[strspn (code, " \t\r\n")] == '\0')
     return CHECK_NOT_CANDIDATE;
 
+  /* Too large is decisive even for a lone "code" member: falling back to
+   * other readings of the same text could only find a part of it. */
   if (strlen (code) > max_code_size)
-    REJECT (WF_REPAIR_ERROR_TOO_LARGE,
-            _("The code is %zu KB long, over the limit of %zu KB."),
-            strlen (code) / 1024, max_code_size / 1024);
+    {
+      g_set_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_TOO_LARGE,
+                   _("The code is %zu KB long, over the limit of %zu KB."),
+                   strlen (code) / 1024, max_code_size / 1024);
+      return CHECK_DECISIVE;
+    }
 
   for (const char *p = code; *p != '\0'; p = g_utf8_next_char (p))
     if (is_bidi_control (g_utf8_get_char (p)))
