@@ -1277,11 +1277,17 @@ find_plain_code (const char *s,
 
       if (first == G_MAXSIZE && (word_at (s + pos, "select") || word_at (s + pos, "with")))
         {
-          /* SQL: from the keyword to the first ';' or the end of the text */
-          const char *semi = memchr (s + pos, ';', len - pos);
+          /* SQL: from the keyword to the first ';', blank line or the end
+           * of the text (prose after it is the explanation). */
+          gsize e = pos;
 
+          while (e < len && s[e] != ';' &&
+                 !(s[e] == '\n' && e + 1 < len && (s[e + 1] == '\n' ||
+                                                    (s[e + 1] == '\r' && e + 2 < len && s[e + 2] == '\n'))))
+            e++;
+          *steps += e - pos;
           first = pos;
-          last_end = semi ? (gsize) (semi - s) + 1 : len;
+          last_end = e < len && s[e] == ';' ? e + 1 : e;
           strong = sql = TRUE;
           break;
         }
