@@ -311,6 +311,32 @@ read_hex4 (const Scanner *sc,
   return TRUE;
 }
 
+/* The one-character escapes of JSON, plus \' (single-quoted strings). */
+static char
+simple_escape (char e)
+{
+  switch (e)
+    {
+    case '"':
+    case '\'':
+    case '\\':
+    case '/':
+      return e;
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return '\0';
+    }
+}
+
 /* Reads a string (the opening quote at sc->pos) into buf as plain UTF-8. */
 static ScanStatus
 scan_string (Scanner *sc,
@@ -370,7 +396,7 @@ scan_string (Scanner *sc,
 
       if (c == '\\')
         {
-          char e;
+          char e, plain;
           gunichar u, lo;
 
           if (sc->pos + 1 >= sc->len)
@@ -379,17 +405,15 @@ scan_string (Scanner *sc,
               break;
             }
           e = sc->s[sc->pos + 1];
+          plain = simple_escape (e);
+          if (plain != '\0')
+            {
+              g_string_append_c (buf, plain);
+              step (sc, 2);
+              continue;
+            }
           switch (e)
             {
-            case '"': g_string_append_c (buf, '"'); step (sc, 2); break;
-            case '\'': g_string_append_c (buf, '\''); step (sc, 2); break;
-            case '\\': g_string_append_c (buf, '\\'); step (sc, 2); break;
-            case '/': g_string_append_c (buf, '/'); step (sc, 2); break;
-            case 'b': g_string_append_c (buf, '\b'); step (sc, 2); break;
-            case 'f': g_string_append_c (buf, '\f'); step (sc, 2); break;
-            case 'n': g_string_append_c (buf, '\n'); step (sc, 2); break;
-            case 'r': g_string_append_c (buf, '\r'); step (sc, 2); break;
-            case 't': g_string_append_c (buf, '\t'); step (sc, 2); break;
             case 'u':
               if (!read_hex4 (sc, sc->pos + 2, &u))
                 {
@@ -929,11 +953,20 @@ check_object (JsonObject      *object,
       const char *canonical = NULL;
 
       if (g_ascii_strcasecmp (name, "code") == 0)
-        slot = &code_node, canonical = "code";
+        {
+          slot = &code_node;
+          canonical = "code";
+        }
       else if (g_ascii_strcasecmp (name, "explanation") == 0)
-        slot = &expl_node, canonical = "explanation";
+        {
+          slot = &expl_node;
+          canonical = "explanation";
+        }
       else if (g_ascii_strcasecmp (name, "language") == 0 || g_ascii_strcasecmp (name, "lang") == 0)
-        slot = &lang_node, canonical = "language";
+        {
+          slot = &lang_node;
+          canonical = "language";
+        }
 
       if (slot == NULL || *slot != NULL)
         {
