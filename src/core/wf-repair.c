@@ -1291,7 +1291,6 @@ find_plain_code (const char *s,
   gsize pos = 0;
   gsize first = G_MAXSIZE, last_end = 0;
   gboolean strong = FALSE;
-  gboolean sql = FALSE;
 
   while (pos < len)
     {
@@ -1321,7 +1320,7 @@ find_plain_code (const char *s,
           *steps += e - pos;
           first = pos;
           last_end = e < len && s[e] == ';' ? e + 1 : e;
-          strong = sql = TRUE;
+          strong = TRUE;
           break;
         }
 
