@@ -1,0 +1,188 @@
+/* bench-repair.c: repair throughput and linearity
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * repair.throughput         MB/s on a 200 KB answer with the usual damage
+ *                           (prose, fence, raw newlines, single quotes,
+ *                           trailing comma, no language)
+ * repair.throughput_corpus  MB/s over the whole test corpus
+ * repair.linearity          time(10× input) / time(1× input), must stay ≤ 12
+ */
+#define G_LOG_DOMAIN "wf-bench-repair"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "wf-bench.h"
+#include "wf-repair.h"
+
+/* A broken answer whose code is about code_bytes long. */
+static char *
+make_answer (gsize code_bytes)
+{
+  GString *s = g_string_new ("Sure! Here is the model you asked for:\n\n```json\n{'code': '");
+  gsize start = s->len;
+  guint i = 0;
+
+  g_string_append (s, "import numpy_financial as npf\nimport pandas as pd\n");
+  while (s->len - start < code_bytes)
+    {
+      g_string_append_printf (s, "rate_%u = wf.param(\"Rate %u\", 0.05, \"percent\", 0, 1, 0.01)\n"
+                                 "payment_%u = npf.pmt(rate_%u / 12, 60, -40000)  # monthly\n",
+                              i, i, i, i);
+      i++;
+    }
+  g_string_append (s, "wf.metric(\"Payment\", payment_0, \"USD\")',\n"
+                      "  'explanation': 'Monthly payments for each assumed rate, "
+                      "with the \"what if\" rates as parameters.',\n}\n```\n\nLet me know!");
+  return g_string_free (s, FALSE);
+}
+
+/* Returns milliseconds for one repair; aborts the bench if it failed. */
+static double
+time_repair (const char *raw,
+             gsize       len,
+             gsize       max_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRepairResult) result = NULL;
+  double t0 = wf_bench_now_ms ();
+
+  result = wf_repair (raw, len, max_code, NULL, &error);
+  if (result == NULL)
+    g_error ("bench answer did not repair: %s", error->message);
+  return wf_bench_now_ms () - t0;
+}
+
+static GPtrArray *
+load_corpus (void)
+{
+  const char *env = g_getenv ("WHATIF_REPAIR_CORPUS");
+  g_autofree char *dir = NULL;
+  g_autofree char *manifest = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GPtrArray *inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  JsonArray *array;
+
+  /* The runner dir is <source>/src/core/sandbox/runner; the corpus is in
+   * <source>/tests/data/repair. */
+  if (env != NULL)
+    dir = g_strdup (env);
+  else
+    {
+      /* By name, not through "..": the runner folder may not exist yet. */
+      g_autofree char *root = g_strdup (WF_SOURCE_RUNNER_DIR);
+
+      for (guint up = 0; up < 4; up++)
+        {
+          char *parent = g_path_get_dirname (root);
+          g_free (root);
+          root = parent;
+        }
+      dir = g_build_filename (root, "tests", "data", "repair", NULL);
+    }
+  manifest = g_build_filename (dir, "manifest.json", NULL);
+  if (!json_parser_load_from_file (parser, manifest, NULL))
+    return inputs;
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      g_autofree char *path = g_build_filename (dir, json_object_get_string_member (o, "file"), NULL);
+      char *data = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (path, &data, &len, NULL))
+        g_ptr_array_add (inputs, g_bytes_new_take (data, len));
+    }
+  return inputs;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+void
+wf_bench_repair (WfBench *bench)
+{
+  guint reps = wf_bench_is_quick (bench) ? 5 : 40;
+  g_autofree char *answer = make_answer (195 * 1024);
+  gsize len = strlen (answer);
+  g_autoptr(GPtrArray) corpus = load_corpus ();
+  g_autofree char *small = make_answer (200 * 1024);
+  g_autofree char *large = make_answer (2000 * 1024);
+  gsize small_len = strlen (small), large_len = strlen (large);
+  const gsize big_limit = 8 * 1024 * 1024;
+  g_autoptr(GArray) ratios = NULL;
+  double ratio;
+
+  /* warm-up */
+  time_repair (answer, len, 0);
+  for (guint r = 0; r < reps; r++)
+    {
+      double ms = time_repair (answer, len, 0);
+      wf_bench_add_sample (bench, "repair.throughput", "MB/s", (len / 1e6) / (ms / 1e3));
+    }
+  wf_bench_note (bench, "repair.throughput: a %zu-byte answer (fenced, single-quoted, raw newlines, "
+                 "trailing comma, no language)", len);
+
+  if (corpus->len > 0)
+    {
+      for (guint r = 0; r < reps; r++)
+        {
+          gsize bytes = 0;
+          double t0 = wf_bench_now_ms (), ms;
+
+          for (guint i = 0; i < corpus->len; i++)
+            {
+              gsize n = 0;
+              const char *data = g_bytes_get_data (g_ptr_array_index (corpus, i), &n);
+              g_autoptr(GError) error = NULL;
+              g_autoptr(WfRepairResult) result = wf_repair (data ? data : "", n, 0, NULL, &error);
+
+              bytes += n;
+            }
+          ms = wf_bench_now_ms () - t0;
+          wf_bench_add_sample (bench, "repair.throughput_corpus", "MB/s", (bytes / 1e6) / (ms / 1e3));
+        }
+      wf_bench_note (bench, "repair.throughput_corpus: %u cases from tests/data/repair", corpus->len);
+    }
+  else
+    wf_bench_note (bench, "repair.throughput_corpus: corpus not found (set WHATIF_REPAIR_CORPUS)");
+
+  /* Linearity: the same shape of answer at 1× (200 KB) and 10× (2 MB), past
+   * the size where malloc switches to fresh mmap()ed pages, so the ratio
+   * measures the algorithm rather than that one-time step. */
+  /* Warm up both sizes first (malloc settles its mmap threshold on the first
+   * large blocks), then pair the runs so both sizes see the same load on the
+   * machine, and take the median of the per-pair ratios. */
+  for (guint r = 0; r < 3; r++)
+    {
+      time_repair (small, small_len, big_limit);
+      time_repair (large, large_len, big_limit);
+    }
+  ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint r = 0; r < MAX (reps, 21); r++)
+    {
+      double a = time_repair (small, small_len, big_limit);
+      double b = time_repair (large, large_len, big_limit);
+      double q = b / a;
+
+      wf_bench_add_sample (bench, "repair.time_1x", "ms", a);
+      wf_bench_add_sample (bench, "repair.time_10x", "ms", b);
+      g_array_append_val (ratios, q);
+    }
+  g_array_sort (ratios, compare_double);
+  ratio = g_array_index (ratios, double, ratios->len / 2);
+  wf_bench_add_ratio (bench, "repair.linearity", ratio * ((double) small_len * 10 / large_len),
+                      "repair.time_10x", "repair.time_1x");
+  wf_bench_note (bench, "repair.linearity: median of paired runs, %zu vs %zu bytes, time scaled to exactly 10×; must be ≤ 12",
+                 small_len, large_len);
+}
