@@ -201,6 +201,8 @@ sample_run (void)
   g_ptr_array_add (run->result->metrics, wf_metric_new ("break_even", -3.5, "months"));
   g_ptr_array_add (run->result->metrics, wf_metric_new ("ratio", NAN, NULL));
   g_ptr_array_add (run->result->params, wf_param_new ("Rent increase", "percent", 5));
+  /* a span with no provider or model (the sandbox stage) */
+  g_ptr_array_add (run->spans, wf_cost_span_new ("execute"));
   return run;
 }
 
@@ -329,6 +331,7 @@ test_markdown_json (void)
   g_assert_cmpstr (json_object_get_string_member (o, "question"), ==, "What if | rent goes up?");
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "verdict"), "allowed"));
   g_assert_cmpint (json_object_get_int_member (o, "cost_micros"), ==, 2500);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "spans")), ==, 1);
   o = json_object_get_object_member (o, "result");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tables")), ==, 2);
   /* NaN metric is null, not an invalid JSON token */
