@@ -370,6 +370,29 @@ check_refused_untouched (const char *path,
   g_assert_cmpmem (content, len, after, len_after);
 }
 
+/* A migration that fails half-way is rolled back whole: the old tables and
+ * version stay, nothing of the new schema is left, and the backup is there. */
+static void
+test_migration_failure (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  g_autoptr(GError) error = NULL;
+  WfStore *store;
+
+  /* A "runs" table of someone else's making: the v1 index on runs(session_id)
+   * cannot be created on it. */
+  sql_exec (path, "CREATE TABLE runs (x); INSERT INTO runs VALUES (1);");
+  store = wf_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, path));
+
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'sessions'"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT x FROM runs"), ==, 1);
+  g_assert_cmpuint (count_backups (path), ==, 1);
+}
+
 static void
 test_corrupt (void)
 {
@@ -1266,6 +1289,7 @@ main (int    argc,
   g_test_add_func ("/store/open/migrate-backups", test_migrate_backups);
   g_test_add_func ("/store/open/too-new", test_too_new);
   g_test_add_func ("/store/open/corrupt", test_corrupt);
+  g_test_add_func ("/store/open/migration-failure", test_migration_failure);
   g_test_add_func ("/store/open/unwritable", test_unwritable);
   g_test_add_func ("/store/sessions", test_sessions);
   g_test_add_func ("/store/runs/roundtrip", test_run_roundtrip);

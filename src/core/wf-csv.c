@@ -385,7 +385,7 @@ wf_csv_export_session (WfStore     *store,
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GString) summary = NULL;
   g_autofree char *summary_path = NULL;
-  gint64 total = 0;
+  gint64 total = 0, total_llm = 0, total_sandbox = 0;
 
   g_return_val_if_fail (WF_IS_STORE (store), FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
@@ -406,7 +406,7 @@ wf_csv_export_session (WfStore     *store,
 
   summary = new_output (flags);
   g_string_append (summary, "run_id,time,mode,outcome,question,answer,provider,model,"
-                            "cost_usd,cost_estimated,tables" CSV_EOL);
+                            "model_usd,sandbox_usd,cost_usd,cost_estimated,tables" CSV_EOL);
 
   /* Oldest first reads like the conversation did. */
   for (guint i = runs->len; i-- > 0;)
@@ -461,6 +461,22 @@ wf_csv_export_session (WfStore     *store,
       g_string_append_c (summary, ',');
       wf_csv_append_text (summary, run->model);
       g_string_append_c (summary, ',');
+      {
+        gint64 llm = 0, sandbox = 0;
+
+        for (guint k = 0; k < run->spans->len; k++)
+          {
+            const WfCostSpan *span = g_ptr_array_index (run->spans, k);
+            llm += MAX (span->llm_micros, 0);
+            sandbox += MAX (span->sandbox_micros, 0);
+          }
+        wf_csv_append_number (summary, wf_micros_to_usd (llm));
+        g_string_append_c (summary, ',');
+        wf_csv_append_number (summary, wf_micros_to_usd (sandbox));
+        g_string_append_c (summary, ',');
+        total_llm += llm;
+        total_sandbox += sandbox;
+      }
       wf_csv_append_number (summary, wf_micros_to_usd (run->total_micros));
       g_string_append_printf (summary, ",%s,", run->cost_estimated ? "true" : "false");
       wf_csv_append_text (summary, files->str);
@@ -471,6 +487,10 @@ wf_csv_export_session (WfStore     *store,
   g_string_append (summary, ",,,,");
   wf_csv_append_text (summary, _("Total"));
   g_string_append (summary, ",,,,");
+  wf_csv_append_number (summary, wf_micros_to_usd (total_llm));
+  g_string_append_c (summary, ',');
+  wf_csv_append_number (summary, wf_micros_to_usd (total_sandbox));
+  g_string_append_c (summary, ',');
   wf_csv_append_number (summary, wf_micros_to_usd (total));
   g_string_append (summary, ",," CSV_EOL);
 
