@@ -851,6 +851,17 @@ test_ledger (void)
   g_assert_false (wf_store_ledger_append (store, dup, &error));
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
+  {
+    g_autofree char *long_key = g_strnfill (300, 'k');
+    g_autoptr(WfLedgerEntry) e = wf_ledger_entry_new (long_key, WF_LEDGER_SETTLE, 1);
+    g_autoptr(WfLedgerEntry) empty = wf_ledger_entry_new ("", WF_LEDGER_SETTLE, 1);
+    g_assert_false (wf_store_ledger_append (store, e, &error));
+    g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (wf_store_ledger_append (store, empty, &error));
+    g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
   neg->amount_micros = -5;
   g_assert_false (wf_store_ledger_append (store, neg, &error));
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
