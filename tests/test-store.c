@@ -394,6 +394,30 @@ test_migration_failure (void)
 }
 
 static void
+test_odd_paths (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  WfStore *store;
+
+  /* A folder where the file should be. */
+  store = wf_store_open (dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, dir));
+  g_clear_error (&error);
+
+  /* An empty file is a new database: created in place, no backup. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  store = wf_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wf_store_get_schema_version (store), ==, WF_STORE_SCHEMA_VERSION);
+  g_object_unref (store);
+  g_assert_cmpuint (count_backups (path), ==, 0);
+}
+
+static void
 test_corrupt (void)
 {
   g_autofree char *path = tmp_db_path ("whatif.db");
@@ -1300,6 +1324,7 @@ main (int    argc,
   g_test_add_func ("/store/open/migrate-backups", test_migrate_backups);
   g_test_add_func ("/store/open/too-new", test_too_new);
   g_test_add_func ("/store/open/corrupt", test_corrupt);
+  g_test_add_func ("/store/open/odd-paths", test_odd_paths);
   g_test_add_func ("/store/open/migration-failure", test_migration_failure);
   g_test_add_func ("/store/open/unwritable", test_unwritable);
   g_test_add_func ("/store/sessions", test_sessions);
