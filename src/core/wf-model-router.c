@@ -672,7 +672,8 @@ wf_model_router_dup_model (WfModelRouter *self,
     return NULL;
 
   g_mutex_lock (&self->mutex);
-  info = wf_model_info_copy (g_hash_table_lookup (self->models, model_id));
+  info = g_hash_table_lookup (self->models, model_id);
+  info = info ? wf_model_info_copy (info) : NULL;
   g_mutex_unlock (&self->mutex);
 
   return info;
