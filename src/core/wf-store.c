@@ -556,10 +556,14 @@ check_header (const char  *path,
 
   if (g_stat (path, &st) != 0)
     {
-      if (errno == ENOENT)
+      int saved = errno;
+
+      if (saved == ENOENT)
         return TRUE;
-      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_OPEN,
-                   _("Cannot open the database %s: %s"), path, g_strerror (errno));
+      g_set_error (error, WF_STORE_ERROR,
+                   saved == ENOTDIR || saved == EACCES || saved == EROFS
+                   ? WF_STORE_ERROR_IO : WF_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -712,6 +716,19 @@ migrate (WfStore  *self,
   kind = tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
+
+  /* Another process may have migrated between our first look and taking the
+   * write lock. */
+  from_version = read_user_version (self, error);
+  if (from_version < 0)
+    return tx_end (self, kind, FALSE, NULL);
+  if (from_version > WF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_TOO_NEW,
+                   _("The database %s was upgraded by a newer version of What If while opening"),
+                   self->path);
+      return tx_end (self, kind, FALSE, NULL);
+    }
 
   for (int v = from_version; ok && v < WF_STORE_SCHEMA_VERSION; v++)
     {
@@ -1226,6 +1243,8 @@ insert_run_row (WfStore     *self,
     }
   else
     {
+      /* Unbound parameters are NULL, not the column default. */
+      sqlite3_bind_int (stmt, 24, 0);
       for (int i = 32; i <= 37; i++)
         sqlite3_bind_int (stmt, i, 0);
     }
