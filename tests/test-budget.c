@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <string.h>
 #include <sys/types.h>
@@ -775,6 +776,117 @@ test_concurrency (Fixture       *f,
   g_assert_cmpint (st.month_settled, ==, total.settled_micros);
 }
 
+/* whatif-cli budget, run as a separate process on the fixture's database. */
+static int
+run_cli (Fixture     *f,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WHATIF_CLI"));
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->path);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, &err, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  JsonObject *obj;
+  WfBudgetLimits limits;
+  WfBudgetStatus st;
+
+  if (g_getenv ("WHATIF_CLI") == NULL || !g_file_test (g_getenv ("WHATIF_CLI"), G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("whatif-cli is not built");
+      return;
+    }
+
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--monthly", "20", "--session", "2",
+                            "--run", "0.25", "--json", NULL), ==, 0);
+  obj = parse_object (parser, out);
+  g_assert_true (json_object_get_boolean_member (obj, "ok"));
+  g_assert_cmpint (json_object_get_int_member (obj, "monthly_micros"), ==, 20000000);
+  g_assert_cmpint (json_object_get_int_member (obj, "session_micros"), ==, 2000000);
+  g_assert_cmpint (json_object_get_int_member (obj, "run_micros"), ==, 250000);
+  g_assert_true (wf_budget_get_limits (f->budget, &limits, NULL));
+  g_assert_cmpint (limits.monthly_micros, ==, 20000000);
+  g_assert_cmpint (limits.run_micros, ==, 250000);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--warn", "50%", "--degrade", "0.6", "--run", "none", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Next reset"));
+  g_clear_pointer (&out, g_free);
+  g_assert_true (wf_budget_get_limits (f->budget, &limits, NULL));
+  g_assert_cmpfloat (limits.warn_ratio, ==, 0.5);
+  g_assert_cmpfloat (limits.degrade_ratio, ==, 0.6);
+  g_assert_cmpint (limits.run_micros, ==, -1);
+  g_assert_cmpint (limits.monthly_micros, ==, 20000000);
+
+  /* Spend in this process; the CLI sees it. */
+  f->now = g_get_real_time ();
+  spend (f, "cli-1", 0, 16500000);
+  g_assert_cmpint (run_cli (f, &out, "budget", "--json", NULL), ==, 0);
+  obj = parse_object (parser, out);
+  g_assert_cmpstr (json_object_get_string_member (obj, "state"), ==, "degraded");
+  g_assert_cmpint (json_object_get_int_member (obj, "spent_micros"), ==, 16500000);
+  g_assert_true (wf_budget_get_status (f->budget, 0, &st, NULL));
+  g_assert_cmpint (json_object_get_int_member (obj, "next_reset_us"), ==, st.next_reset_us);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "$16.50"));
+  g_assert_nonnull (strstr (out, "degraded"));
+  g_clear_pointer (&out, g_free);
+
+  /* Usage errors change nothing and exit 2. */
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--monthly", "-5", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--monthly", "abc", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--monthly", "0.0000001", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", "--warn", "0.99", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", "set", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, "budget", "frobnicate", "--json", NULL), ==, 2);
+  obj = parse_object (parser, out);
+  g_assert_false (json_object_get_boolean_member (obj, "ok"));
+  g_assert_true (wf_budget_get_limits (f->budget, &limits, NULL));
+  g_assert_cmpint (limits.monthly_micros, ==, 20000000);
+  g_assert_cmpfloat (limits.warn_ratio, ==, 0.5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -791,6 +903,7 @@ main (int    argc,
   g_test_add ("/budget/session-scope", Fixture, NULL, fixture_setup, test_session_scope, fixture_teardown);
   g_test_add ("/budget/month-boundary", Fixture, NULL, fixture_setup, test_month_boundary, fixture_teardown);
   g_test_add ("/budget/reservation-expiry", Fixture, NULL, fixture_setup, test_reservation_expiry, fixture_teardown);
+  g_test_add ("/budget/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
   g_test_add ("/budget/concurrency", Fixture, NULL, fixture_setup, test_concurrency, fixture_teardown);
 
   return g_test_run ();
