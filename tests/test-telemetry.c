@@ -25,6 +25,7 @@ typedef struct
 {
   GMutex  mutex;
   GQueue  replies;
+  GSList *paused;     /* messages a "never answers" reply left hanging */
 } Script;
 
 typedef struct
@@ -79,6 +80,16 @@ collector_cb (SoupServer        *server,
   if (reply == NULL)
     {
       wf_mock_reply_json (msg, 200, "{}");
+      return;
+    }
+  if (reply->status == 0)
+    {
+      /* Read the body, never answer. */
+      soup_server_message_pause (msg);
+      g_mutex_lock (&script->mutex);
+      script->paused = g_slist_prepend (script->paused, g_object_ref (msg));
+      g_mutex_unlock (&script->mutex);
+      reply_free (reply);
       return;
     }
   if (reply->retry_after)
@@ -144,6 +155,7 @@ fixture_teardown (Fixture       *f,
 {
   close_exporter (f);
   wf_mock_server_free (f->server);
+  g_slist_free_full (f->script.paused, g_object_unref);
   g_queue_clear_full (&f->script.replies, (GDestroyNotify) reply_free);
   g_mutex_clear (&f->script.mutex);
   g_free (f->db_path);
@@ -766,6 +778,29 @@ test_oversize_answer (Fixture       *f,
   g_assert_cmpint (report.remaining, ==, 0);
 }
 
+static void
+test_timeout (Fixture       *f,
+              gconstpointer  data)
+{
+  WfTelemetryFlushReport report;
+
+  wf_telemetry_exporter_set_timeout (f->exporter, 1);
+  enqueue_run (f, "run:slow");
+  script_push (f, 0, NULL, NULL);
+  /* Given up at the export time-out, kept for later. */
+  report = flush_ok (f);
+  g_assert_cmpuint (report.sent, ==, 0);
+  g_assert_cmpuint (report.deferred, ==, 1);
+  g_assert_cmpint (report.remaining, ==, 1);
+  g_assert_cmpuint (wf_mock_server_count_requests (f->server), ==, 1);
+
+  /* Later the collector answers: sent once. */
+  f->offset += G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+  report = flush_ok (f);
+  g_assert_cmpuint (report.sent, ==, 1);
+  g_assert_cmpint (report.remaining, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -786,6 +821,7 @@ main (int    argc,
   ADD ("/telemetry/partial-success", test_partial_success);
   ADD ("/telemetry/unauthorized", test_unauthorized);
   ADD ("/telemetry/oversize-answer", test_oversize_answer);
+  ADD ("/telemetry/timeout", test_timeout);
 #undef ADD
 
   return g_test_run ();
