@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "wf-mock-server.h"
 #include "wf-model-router.h"
 #include "wf-store.h"
 
@@ -537,6 +538,109 @@ test_threads (void)
   g_assert_nonnull (last->message);
 }
 
+/* The GET of the model list against an in-process OpenRouter mock. */
+static void
+models_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  const char *mode = user_data;
+
+  if (g_str_equal (mode, "ok"))
+    wf_mock_reply_json (msg, 200, openrouter_list);
+  else if (g_str_equal (mode, "error"))
+    wf_mock_reply_json (msg, 500, "{\"error\":{\"code\":500,\"message\":\"Internal Server Error\"}}");
+  else if (g_str_equal (mode, "garbage"))
+    wf_mock_reply_json (msg, 200, "<html>maintenance</html>");
+  else
+    {
+      gsize n = WF_MODEL_LIST_MAX_BYTES + 1024;
+      char *big = g_malloc (n);
+
+      memset (big, ' ', n);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, big, n);
+    }
+}
+
+static void
+test_fetch (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(WfModelRouter) router = wf_model_router_new ();
+  g_autoptr(WfModelInfo) gpt4 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ok_url = NULL;
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  wf_mock_server_add_handler (server, "/ok", models_cb, (gpointer) "ok", NULL);
+  wf_mock_server_add_handler (server, "/error", models_cb, (gpointer) "error", NULL);
+  wf_mock_server_add_handler (server, "/garbage", models_cb, (gpointer) "garbage", NULL);
+  wf_mock_server_add_handler (server, "/huge", models_cb, (gpointer) "huge", NULL);
+
+  ok_url = g_strdup_printf ("%s/ok/api/v1", wf_mock_server_get_url (server));
+  text = wf_model_router_fetch_list (session, ok_url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wf_model_router_refresh_from_json (router, store, text, -1, &n, &error));
+  g_assert_cmpuint (n, ==, 3);
+  gpt4 = wf_model_router_dup_model (router, "openai/gpt-4");
+  g_assert_nonnull (gpt4);
+  {
+    g_autoptr(GPtrArray) requests = wf_mock_server_dup_requests (server);
+    WfMockRequest *r = requests->pdata[0];
+
+    g_assert_cmpstr (r->method, ==, "GET");
+    g_assert_cmpstr (r->path, ==, "/ok/api/v1/models");
+    /* The model list needs no key: none is sent. */
+    g_assert_null (soup_message_headers_get_one (r->headers, "Authorization"));
+  }
+  g_clear_pointer (&text, g_free);
+
+  {
+    g_autofree char *url = g_strdup_printf ("%s/error/", wf_mock_server_get_url (server));
+    text = wf_model_router_fetch_list (session, url, NULL, &error);
+    g_assert_null (text);
+    g_assert_error (error, WF_MODEL_ROUTER_ERROR, WF_MODEL_ROUTER_ERROR_NETWORK);
+    g_assert_nonnull (strstr (error->message, "500"));
+    g_clear_error (&error);
+  }
+  {
+    g_autofree char *url = g_strdup_printf ("%s/garbage", wf_mock_server_get_url (server));
+    text = wf_model_router_fetch_list (session, url, NULL, &error);
+    g_assert_no_error (error);
+    /* A maintenance page does not wipe the catalogue. */
+    g_assert_false (wf_model_router_refresh_from_json (router, store, text, -1, NULL, &error));
+    g_assert_error (error, WF_MODEL_ROUTER_ERROR, WF_MODEL_ROUTER_ERROR_MALFORMED);
+    g_clear_error (&error);
+    g_clear_pointer (&text, g_free);
+    g_clear_pointer (&gpt4, wf_model_info_free);
+    gpt4 = wf_model_router_dup_model (router, "openai/gpt-4");
+    g_assert_nonnull (gpt4);
+  }
+  {
+    g_autofree char *url = g_strdup_printf ("%s/huge", wf_mock_server_get_url (server));
+    text = wf_model_router_fetch_list (session, url, NULL, &error);
+    g_assert_null (text);
+    g_assert_error (error, WF_MODEL_ROUTER_ERROR, WF_MODEL_ROUTER_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
+  {
+    /* Nothing listening: a clear network error, no crash. */
+    text = wf_model_router_fetch_list (session, "http://127.0.0.1:1/api/v1", NULL, &error);
+    g_assert_null (text);
+    g_assert_error (error, WF_MODEL_ROUTER_ERROR, WF_MODEL_ROUTER_ERROR_NETWORK);
+    g_clear_error (&error);
+    text = wf_model_router_fetch_list (session, "not a url", NULL, &error);
+    g_assert_null (text);
+    g_assert_nonnull (error);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -551,6 +655,7 @@ main (int    argc,
   g_test_add_func ("/model-router/circuit", test_circuit);
   g_test_add_func ("/model-router/choice-by-budget", test_choice_by_budget);
   g_test_add_func ("/model-router/threads", test_threads);
+  g_test_add_func ("/model-router/fetch", test_fetch);
 
   return g_test_run ();
 }
