@@ -312,6 +312,7 @@ test_reserve_settle (Fixture       *f,
 
   /* Per-run cap. */
   e = fixed_estimate (250000);
+  g_clear_pointer (&res3, wf_reservation_free);
   res3 = wf_budget_reserve (f->budget, "run:e", 0, "openrouter", model->id, FALSE, &e, &error);
   g_assert_null (res3);
   g_assert_error (error, WF_BUDGET_ERROR, WF_BUDGET_ERROR_OVER_LIMIT);
