@@ -8,6 +8,8 @@
  * queued in the store's outbox and sent by wf_telemetry_exporter_flush(), so
  * that nothing is lost across restarts or offline periods. Credentials are
  * passed in by the caller (wf-secrets); nothing here reads or logs a key.
+ * Like its WfStore, an exporter is used from one thread at a time: a worker
+ * that flushes gives it its own store connection.
  */
 #pragma once
 
