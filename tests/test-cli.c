@@ -337,6 +337,14 @@ test_seeded (void)
   g_clear_pointer (&content, g_free);
   g_clear_pointer (&r, cli_result_free);
 
+  r = run_cli ("export", id, "--csv", "-", "--db", db);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "month,balance\r\n1,-100.5\r\n2,-201\r\n3,-301.5\r\n'=SUM(A1:A9),\r\n");
+  g_clear_pointer (&r, cli_result_free);
+  r = run_cli ("export", id, "--csv", "-", "--json", "--db", db);
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+
   r = run_cli ("export", id, "--csv", csv, "--table", "nope", "--db", db);
   g_assert_cmpint (r->status, ==, 1);
   g_assert_nonnull (strstr (r->err, "nope"));

@@ -201,6 +201,11 @@ sample_run (void)
   g_ptr_array_add (run->result->metrics, wf_metric_new ("break_even", -3.5, "months"));
   g_ptr_array_add (run->result->metrics, wf_metric_new ("ratio", NAN, NULL));
   g_ptr_array_add (run->result->params, wf_param_new ("Rent increase", "percent", 5));
+  /* a span with no provider or model (the sandbox stage) */
+  g_ptr_array_add (run->spans, wf_cost_span_new ("execute"));
+  ((WfCostSpan *) g_ptr_array_index (run->spans, 0))->sandbox_micros = 500;
+  g_ptr_array_add (run->spans, wf_cost_span_new ("generate"));
+  ((WfCostSpan *) g_ptr_array_index (run->spans, 1))->llm_micros = 2000;
   return run;
 }
 
@@ -291,7 +296,9 @@ test_export_session (void)
   g_assert_true (g_str_has_prefix (lines[1], first));
   g_assert_nonnull (strstr (lines[2], ",'=2+2 second,"));
   g_assert_nonnull (strstr (lines[3], "Total"));
-  g_assert_nonnull (strstr (lines[3], ",1.5025,"));
+  /* total: model 2 × 0.002, sandbox 2 × 0.0005, billed 0.0025 + 1.5 */
+  g_assert_true (g_str_has_suffix (lines[3], ",0.004,0.001,1.5025,,"));
+  g_assert_nonnull (strstr (lines[1], ",0.002,0.0005,0.0025,false,"));
 
   t1 = g_strdup_printf ("%s/run-%" G_GINT64_FORMAT "-1-cash_flow.csv", folder, a->id);
   m1 = g_strdup_printf ("%s/run-%" G_GINT64_FORMAT "-metrics.csv", folder, b->id);
@@ -329,6 +336,7 @@ test_markdown_json (void)
   g_assert_cmpstr (json_object_get_string_member (o, "question"), ==, "What if | rent goes up?");
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "verdict"), "allowed"));
   g_assert_cmpint (json_object_get_int_member (o, "cost_micros"), ==, 2500);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "spans")), ==, 2);
   o = json_object_get_object_member (o, "result");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "tables")), ==, 2);
   /* NaN metric is null, not an invalid JSON token */

@@ -370,6 +370,53 @@ check_refused_untouched (const char *path,
   g_assert_cmpmem (content, len, after, len_after);
 }
 
+/* A migration that fails half-way is rolled back whole: the old tables and
+ * version stay, nothing of the new schema is left, and the backup is there. */
+static void
+test_migration_failure (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  g_autoptr(GError) error = NULL;
+  WfStore *store;
+
+  /* A "runs" table of someone else's making: the v1 index on runs(session_id)
+   * cannot be created on it. */
+  sql_exec (path, "CREATE TABLE runs (x); INSERT INTO runs VALUES (1);");
+  store = wf_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, path));
+
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'sessions'"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT x FROM runs"), ==, 1);
+  g_assert_cmpuint (count_backups (path), ==, 1);
+}
+
+static void
+test_odd_paths (void)
+{
+  g_autofree char *path = tmp_db_path ("whatif.db");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  WfStore *store;
+
+  /* A folder where the file should be. */
+  store = wf_store_open (dir, &error);
+  g_assert_null (store);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, dir));
+  g_clear_error (&error);
+
+  /* An empty file is a new database: created in place, no backup. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  store = wf_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wf_store_get_schema_version (store), ==, WF_STORE_SCHEMA_VERSION);
+  g_object_unref (store);
+  g_assert_cmpuint (count_backups (path), ==, 0);
+}
+
 static void
 test_corrupt (void)
 {
@@ -828,6 +875,17 @@ test_ledger (void)
   g_assert_false (wf_store_ledger_append (store, dup, &error));
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
+  {
+    g_autofree char *long_key = g_strnfill (300, 'k');
+    g_autoptr(WfLedgerEntry) e = wf_ledger_entry_new (long_key, WF_LEDGER_SETTLE, 1);
+    g_autoptr(WfLedgerEntry) empty = wf_ledger_entry_new ("", WF_LEDGER_SETTLE, 1);
+    g_assert_false (wf_store_ledger_append (store, e, &error));
+    g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (wf_store_ledger_append (store, empty, &error));
+    g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
   neg->amount_micros = -5;
   g_assert_false (wf_store_ledger_append (store, neg, &error));
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID);
@@ -1266,6 +1324,8 @@ main (int    argc,
   g_test_add_func ("/store/open/migrate-backups", test_migrate_backups);
   g_test_add_func ("/store/open/too-new", test_too_new);
   g_test_add_func ("/store/open/corrupt", test_corrupt);
+  g_test_add_func ("/store/open/odd-paths", test_odd_paths);
+  g_test_add_func ("/store/open/migration-failure", test_migration_failure);
   g_test_add_func ("/store/open/unwritable", test_unwritable);
   g_test_add_func ("/store/sessions", test_sessions);
   g_test_add_func ("/store/runs/roundtrip", test_run_roundtrip);

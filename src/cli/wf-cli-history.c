@@ -508,7 +508,30 @@ wf_cli_export (int    argc,
     }
   run = wf_store_load_run (store, run_id, &error);
 
-  if (run != NULL && csv != NULL)
+  /* "--csv -" writes the CSV to standard output, for pipes; the JSON
+   * report would then mix with it, so the two exclude each other. */
+  if (run != NULL && g_strcmp0 (csv, "-") == 0)
+    {
+      g_autofree char *text = NULL;
+
+      if (common.json)
+        {
+          ret = wf_cli_fail (&common, "export", WF_CLI_EXIT_USAGE, "%s",
+                             _("--csv - (standard output) cannot be combined with --json"));
+          wf_cli_common_clear (&common);
+          return ret;
+        }
+      text = wf_csv_run_to_string (run, table, flags, &error);
+      if (text != NULL)
+        {
+          fputs (text, stdout);
+          fflush (stdout);
+          g_ptr_array_add (written, g_strdup (_("standard output")));
+        }
+      else
+        g_clear_pointer (&run, wf_run_free);
+    }
+  else if (run != NULL && csv != NULL)
     {
       if (wf_csv_export_run (run, table, csv, flags, &error))
         g_ptr_array_add (written, g_strdup (csv));
@@ -569,7 +592,7 @@ wf_cli_export (int    argc,
       json_builder_end_object (b);
       wf_cli_print_builder (b);
     }
-  else
+  else if (g_strcmp0 (csv, "-") != 0)
     for (guint i = 0; i < written->len; i++)
       g_print (_("Wrote %s\n"), (const char *) g_ptr_array_index (written, i));
 

@@ -283,13 +283,14 @@ wf_csv_metrics_table (const WfRun *run)
 
 static gboolean
 write_file (const char  *path,
-            GString     *data,
+            const char  *data,
+            gsize        len,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
 
   /* Written to a temporary file and renamed: a failure leaves nothing at path. */
-  if (!g_file_set_contents_full (path, data->str, (gssize) data->len,
+  if (!g_file_set_contents_full (path, data, (gssize) len,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
     {
       g_set_error (error, WF_CSV_ERROR, WF_CSV_ERROR_IO,
@@ -299,19 +300,17 @@ write_file (const char  *path,
   return TRUE;
 }
 
-gboolean
-wf_csv_export_run (const WfRun  *run,
-                   const char   *table_name,
-                   const char   *path,
-                   WfCsvFlags    flags,
-                   GError      **error)
+char *
+wf_csv_run_to_string (const WfRun  *run,
+                      const char   *table_name,
+                      WfCsvFlags    flags,
+                      GError      **error)
 {
   g_autoptr(GString) out = NULL;
   g_autoptr(GPtrArray) tables = g_ptr_array_new ();
   g_autoptr(WfTable) metrics = NULL;
 
-  g_return_val_if_fail (run != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (run != NULL, NULL);
 
   metrics = wf_csv_metrics_table (run);
   for (guint i = 0; run->result != NULL && i < run->result->tables->len; i++)
@@ -333,7 +332,7 @@ wf_csv_export_run (const WfRun  *run,
       else
         g_set_error (error, WF_CSV_ERROR, WF_CSV_ERROR_EMPTY,
                      _("Run %" G_GINT64_FORMAT " has no tables or metrics to export"), run->id);
-      return FALSE;
+      return NULL;
     }
 
   out = new_output (flags);
@@ -351,7 +350,25 @@ wf_csv_export_run (const WfRun  *run,
         wf_csv_append_table (out, t);
       }
 
-  return write_file (path, out, error);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gboolean
+wf_csv_export_run (const WfRun  *run,
+                   const char   *table_name,
+                   const char   *path,
+                   WfCsvFlags    flags,
+                   GError      **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = wf_csv_run_to_string (run, table_name, flags, error);
+  if (text == NULL)
+    return FALSE;
+  return write_file (path, text, strlen (text), error);
 }
 
 static char *
@@ -385,7 +402,7 @@ wf_csv_export_session (WfStore     *store,
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GString) summary = NULL;
   g_autofree char *summary_path = NULL;
-  gint64 total = 0;
+  gint64 total = 0, total_llm = 0, total_sandbox = 0;
 
   g_return_val_if_fail (WF_IS_STORE (store), FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
@@ -406,7 +423,7 @@ wf_csv_export_session (WfStore     *store,
 
   summary = new_output (flags);
   g_string_append (summary, "run_id,time,mode,outcome,question,answer,provider,model,"
-                            "cost_usd,cost_estimated,tables" CSV_EOL);
+                            "model_usd,sandbox_usd,cost_usd,cost_estimated,tables" CSV_EOL);
 
   /* Oldest first reads like the conversation did. */
   for (guint i = runs->len; i-- > 0;)
@@ -430,7 +447,7 @@ wf_csv_export_session (WfStore     *store,
           g_autoptr(GString) out = new_output (flags);
 
           wf_csv_append_table (out, table);
-          if (!write_file (path, out, error))
+          if (!write_file (path, out->str, out->len, error))
             return FALSE;
           g_string_append_printf (files, "%s%s", files->len ? " " : "", name);
         }
@@ -443,7 +460,7 @@ wf_csv_export_session (WfStore     *store,
           g_autoptr(GString) out = new_output (flags);
 
           wf_csv_append_table (out, metrics);
-          if (!write_file (path, out, error))
+          if (!write_file (path, out->str, out->len, error))
             return FALSE;
           g_string_append_printf (files, "%s%s", files->len ? " " : "", name);
         }
@@ -461,6 +478,22 @@ wf_csv_export_session (WfStore     *store,
       g_string_append_c (summary, ',');
       wf_csv_append_text (summary, run->model);
       g_string_append_c (summary, ',');
+      {
+        gint64 llm = 0, sandbox = 0;
+
+        for (guint k = 0; k < run->spans->len; k++)
+          {
+            const WfCostSpan *span = g_ptr_array_index (run->spans, k);
+            llm += MAX (span->llm_micros, 0);
+            sandbox += MAX (span->sandbox_micros, 0);
+          }
+        wf_csv_append_number (summary, wf_micros_to_usd (llm));
+        g_string_append_c (summary, ',');
+        wf_csv_append_number (summary, wf_micros_to_usd (sandbox));
+        g_string_append_c (summary, ',');
+        total_llm += llm;
+        total_sandbox += sandbox;
+      }
       wf_csv_append_number (summary, wf_micros_to_usd (run->total_micros));
       g_string_append_printf (summary, ",%s,", run->cost_estimated ? "true" : "false");
       wf_csv_append_text (summary, files->str);
@@ -471,11 +504,15 @@ wf_csv_export_session (WfStore     *store,
   g_string_append (summary, ",,,,");
   wf_csv_append_text (summary, _("Total"));
   g_string_append (summary, ",,,,");
+  wf_csv_append_number (summary, wf_micros_to_usd (total_llm));
+  g_string_append_c (summary, ',');
+  wf_csv_append_number (summary, wf_micros_to_usd (total_sandbox));
+  g_string_append_c (summary, ',');
   wf_csv_append_number (summary, wf_micros_to_usd (total));
   g_string_append (summary, ",," CSV_EOL);
 
   summary_path = g_build_filename (folder, "summary.csv", NULL);
-  return write_file (summary_path, summary, error);
+  return write_file (summary_path, summary->str, summary->len, error);
 }
 
 /* Markdown */

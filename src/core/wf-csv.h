@@ -51,6 +51,11 @@ char     *wf_csv_table_to_string (const WfTable   *table,
 /* The run's metrics as a table (name, value, unit); NULL when it has none. */
 WfTable  *wf_csv_metrics_table   (const WfRun     *run);
 
+/* The CSV text of wf_csv_export_run(), for standard output. */
+char     *wf_csv_run_to_string   (const WfRun     *run,
+                                  const char      *table_name,
+                                  WfCsvFlags       flags,
+                                  GError         **error);
 /* Writes the table named table_name (NULL: every table, each one headed by a
  * line with its name and separated by an empty line; a single table is
  * written bare) to path, atomically: on error nothing is left at path. */

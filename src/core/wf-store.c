@@ -23,6 +23,7 @@ G_DEFINE_QUARK (wf-store-error-quark, wf_store_error)
 #define N_BACKUPS_KEPT  3
 #define TITLE_MAX_CHARS 80
 #define SEARCH_MAX_TERMS 16
+#define LEDGER_KEY_MAX  256
 
 struct _WfStore
 {
@@ -1865,10 +1866,12 @@ ledger_insert (WfStore             *self,
   g_autoptr(WfStmt) stmt = NULL;
   int rc;
 
-  if (entry->run_key == NULL || *entry->run_key == '\0')
+  if (entry->run_key == NULL || *entry->run_key == '\0' ||
+      strlen (entry->run_key) > LEDGER_KEY_MAX || !g_utf8_validate (entry->run_key, -1, NULL))
     {
       g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID,
-                   _("A spend ledger entry needs a run key"));
+                   _("A spend ledger entry needs a run key of 1 to %d bytes of text"),
+                   LEDGER_KEY_MAX);
       return FALSE;
     }
   if (entry->amount_micros < 0)
