@@ -538,19 +538,15 @@ wf_store_get_schema_version (WfStore *self)
 
 /* Opening */
 
-/* Looks at the first bytes before SQLite does, so that a file that is not a
- * database is refused with a clear message and never written to. */
+/* Refuses what is not a regular file before SQLite opens it, and tells
+ * whether the database must be created. */
 static gboolean
 check_header (const char  *path,
               gboolean    *out_exists,
               gboolean    *out_empty,
               GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  char buf[16];
   GStatBuf st;
-  ssize_t n;
-  int fd;
 
   *out_exists = FALSE;
   *out_empty = TRUE;
@@ -578,24 +574,12 @@ check_header (const char  *path,
   if (st.st_size == 0)
     return TRUE;
 
+  /* The header itself is checked by SQLite (SQLITE_NOTADB in
+   * read_user_version). Reading it here with open()/close() would be wrong:
+   * closing any descriptor of the file drops every POSIX lock this process
+   * holds on it, including SQLite's locks of other live connections, and
+   * another process could then checkpoint and delete the -wal under them. */
   *out_empty = FALSE;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_OPEN,
-                   _("Cannot open the database %s: %s"), path, g_strerror (errno));
-      return FALSE;
-    }
-  n = read (fd, buf, sizeof buf);
-  close (fd);
-
-  if (n != (ssize_t) sizeof buf || memcmp (buf, magic, sizeof magic) != 0)
-    {
-      g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_CORRUPT,
-                   _("%s is not a What If database (not an SQLite file); it was left untouched"),
-                   path);
-      return FALSE;
-    }
 
   return TRUE;
 }
