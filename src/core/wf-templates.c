@@ -235,8 +235,8 @@ render_loan_payment (Tpl *t)
   L ("wf.metric(\"Total paid\", total_paid, \"USD\")\n"
      "wf.table(\"Amortisation schedule\", schedule)\n"
      "wf.chart(\"line\", \"Loan balance by month\", [str(m) for m in schedule[\"Month\"]],\n"
-     "         [{\"name\": \"Balance\", \"values\": list(schedule[\"Balance\"])},\n"
-     "          {\"name\": \"Interest paid\", \"values\": list(schedule[\"Interest\"].cumsum())}])\n");
+     "         {\"Balance\": list(schedule[\"Balance\"]),\n"
+     "          \"Interest paid\": list(schedule[\"Interest\"].cumsum())})\n");
 }
 
 /* ---- loan payoff ---------------------------------------------------------- */
@@ -278,7 +278,7 @@ render_loan_payoff (Tpl *t)
      "    schedule = pd.DataFrame(rows)\n"
      "    wf.table(\"Payoff schedule\", schedule)\n"
      "    wf.chart(\"line\", \"Balance by month\", [str(m) for m in schedule[\"Month\"]],\n"
-     "             [{\"name\": \"Balance\", \"values\": list(schedule[\"Balance\"])}])\n");
+     "             {\"Balance\": list(schedule[\"Balance\"])})\n");
 }
 
 /* ---- NPV and IRR ------------------------------------------------------------ */
@@ -332,8 +332,8 @@ render_npv_irr (Tpl *t)
   L ("wf.metric(\"Undiscounted profit\", sum(flows), \"USD\")\n"
      "wf.table(\"Cash flows\", table)\n"
      "wf.chart(\"bar\", \"Cash flows by year\", [str(y) for y in table[\"Year\"]],\n"
-     "         [{\"name\": \"Cash flow\", \"values\": list(table[\"Cash flow\"])},\n"
-     "          {\"name\": \"Cumulative discounted\", \"values\": list(table[\"Cumulative discounted\"])}])\n");
+     "         {\"Cash flow\": list(table[\"Cash flow\"]),\n"
+     "          \"Cumulative discounted\": list(table[\"Cumulative discounted\"])})\n");
 }
 
 /* ---- time value ---------------------------------------------------------------- */
@@ -383,7 +383,7 @@ render_time_value (Tpl *t)
        "wf.metric(\"Future value\", future_value, \"USD\")\n");
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
-     "         [{\"name\": table.columns[1], \"values\": list(table[table.columns[1]])}])\n");
+     "         {table.columns[1]: list(table[table.columns[1]])})\n");
 }
 
 /* ---- rate conversion ------------------------------------------------------------ */
@@ -422,7 +422,7 @@ render_rate_conversion (Tpl *t)
      "})\n"
      "wf.table(\"Effective rate by compounding\", table)\n"
      "wf.chart(\"bar\", \"Effective annual rate by compounding\", list(table[\"Compounding\"]),\n"
-     "         [{\"name\": \"Effective rate\", \"values\": list(table[\"Effective annual rate\"])}])\n");
+     "         {\"Effective rate\": list(table[\"Effective annual rate\"])})\n");
 }
 
 /* ---- growth ----------------------------------------------------------------------- */
@@ -492,7 +492,7 @@ render_growth (Tpl *t)
     }
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
-     "         [{\"name\": table.columns[1], \"values\": list(table[table.columns[1]])}])\n");
+     "         {table.columns[1]: list(table[table.columns[1]])})\n");
 }
 
 /* ---- break-even ----------------------------------------------------------------- */
@@ -536,8 +536,8 @@ render_break_even (Tpl *t)
      "    table[\"Profit\"] = table[\"Revenue\"] - table[\"Total cost\"]\n"
      "    wf.table(\"Profit by volume\", table)\n"
      "    wf.chart(\"line\", \"Revenue and cost by volume\", [str(v) for v in table[\"Units\"]],\n"
-     "             [{\"name\": \"Revenue\", \"values\": list(table[\"Revenue\"])},\n"
-     "              {\"name\": \"Total cost\", \"values\": list(table[\"Total cost\"])}])\n");
+     "             {\"Revenue\": list(table[\"Revenue\"]),\n"
+     "              \"Total cost\": list(table[\"Total cost\"])})\n");
 }
 
 /* ---- price change --------------------------------------------------------------- */
@@ -606,7 +606,7 @@ render_price_change (Tpl *t)
      "table[\"Change in profit\"] = table[\"Profit after\"] - profit_before\n"
      "wf.table(\"Profit by customer loss\", table)\n"
      "wf.chart(\"line\", \"Change in profit by customers lost\", [f\"{x:.0%}\" for x in losses],\n"
-     "         [{\"name\": \"Change in profit\", \"values\": list(table[\"Change in profit\"])}])\n");
+     "         {\"Change in profit\": list(table[\"Change in profit\"])})\n");
 }
 
 /* ---- cash runway ---------------------------------------------------------------- */
@@ -642,7 +642,7 @@ render_cash_runway (Tpl *t)
      "table = pd.DataFrame(rows)\n"
      "wf.table(\"Cash by month\", table)\n"
      "wf.chart(\"line\", \"Cash at the end of each month\", [str(m) for m in table[\"Month\"]],\n"
-     "         [{\"name\": \"Cash\", \"values\": list(table[\"Cash at month end\"])}])\n");
+     "         {\"Cash\": list(table[\"Cash at month end\"])})\n");
 }
 
 /* ---- payback ----------------------------------------------------------------------- */
@@ -678,7 +678,7 @@ render_payback (Tpl *t)
      "table = pd.DataFrame(rows)\n"
      "wf.table(\"Cumulative savings\", table)\n"
      "wf.chart(\"bar\", \"Net position by year\", [str(y) for y in table[\"Year\"]],\n"
-     "         [{\"name\": \"Net position\", \"values\": list(table[\"Net position\"])}])\n");
+     "         {\"Net position\": list(table[\"Net position\"])})\n");
 }
 
 /* ---- margin and markup ------------------------------------------------------------ */
@@ -744,7 +744,7 @@ render_margin_markup (Tpl *t)
      "})\n"
      "wf.table(\"Price by margin\", table)\n"
      "wf.chart(\"line\", \"Price needed by gross margin\", [f\"{m:.0%}\" for m in margins],\n"
-     "         [{\"name\": \"Price\", \"values\": list(table[\"Price\"])}])\n");
+     "         {\"Price\": list(table[\"Price\"])})\n");
 }
 
 /* ---- depreciation ------------------------------------------------------------------- */
@@ -787,8 +787,8 @@ render_depreciation (Tpl *t)
   L ("wf.metric(\"Total depreciation\", cost - salvage, \"USD\")\n"
      "wf.table(\"Depreciation schedule\", table)\n"
      "wf.chart(\"line\", \"Book value by year\", [str(y) for y in table[\"Year\"]],\n"
-     "         [{\"name\": \"Straight-line\", \"values\": list(table[\"Book value (straight-line)\"])},\n"
-     "          {\"name\": \"Declining balance\", \"values\": list(table[\"Book value (declining)\"])}])\n");
+     "         {\"Straight-line\": list(table[\"Book value (straight-line)\"]),\n"
+     "          \"Declining balance\": list(table[\"Book value (declining)\"])})\n");
 }
 
 /* ---- working capital ---------------------------------------------------------------- */
@@ -815,7 +815,7 @@ render_working_capital (Tpl *t)
      "                      \"Days\": [dso, dio, dpo, ccc]})\n"
      "wf.table(\"Working-capital days\", table)\n"
      "wf.chart(\"bar\", \"Working-capital days\", list(table[\"Measure\"]),\n"
-     "         [{\"name\": \"Days\", \"values\": list(table[\"Days\"])}])\n");
+     "         {\"Days\": list(table[\"Days\"])})\n");
 }
 
 /* ---- inventory ---------------------------------------------------------------------- */
@@ -851,7 +851,7 @@ render_inventory (Tpl *t)
      "})\n"
      "wf.table(\"Cost by order size\", table)\n"
      "wf.chart(\"line\", \"Yearly cost by order size\", [str(q) for q in sizes],\n"
-     "         [{\"name\": \"Yearly cost\", \"values\": list(table[\"Yearly cost\"])}])\n");
+     "         {\"Yearly cost\": list(table[\"Yearly cost\"])})\n");
 }
 
 /* ---- hiring cost -------------------------------------------------------------------- */
@@ -883,7 +883,7 @@ render_hiring_cost (Tpl *t)
      "table[\"Cumulative cost\"] = table[\"Cost\"].cumsum()\n"
      "wf.table(\"Cost by month\", table)\n"
      "wf.chart(\"area\", \"Cumulative cost of the hire\", [str(m) for m in table[\"Month\"]],\n"
-     "         [{\"name\": \"Cumulative cost\", \"values\": list(table[\"Cumulative cost\"])}])\n");
+     "         {\"Cumulative cost\": list(table[\"Cumulative cost\"])})\n");
 }
 
 /* ---- savings growth ----------------------------------------------------------------- */
@@ -919,8 +919,8 @@ render_savings_growth (Tpl *t)
      "table = pd.DataFrame(rows)\n"
      "wf.table(\"Balance by year\", table)\n"
      "wf.chart(\"line\", \"Savings balance\", [str(m) for m in table[\"Month\"]],\n"
-     "         [{\"name\": \"Balance\", \"values\": list(table[\"Balance\"])},\n"
-     "          {\"name\": \"Deposited\", \"values\": list(table[\"Deposited\"])}])\n");
+     "         {\"Balance\": list(table[\"Balance\"]),\n"
+     "          \"Deposited\": list(table[\"Deposited\"])})\n");
 }
 
 #undef L
