@@ -542,6 +542,8 @@ static const RoleWord money_before[] = {
   { "borrow", WF_SLOT_PRINCIPAL }, { "loan", WF_SLOT_PRINCIPAL }, { "mortgage", WF_SLOT_PRINCIPAL },
   { "owe", WF_SLOT_PRINCIPAL }, { "debt", WF_SLOT_PRINCIPAL }, { "balance", WF_SLOT_PRINCIPAL },
   { "financ", WF_SLOT_PRINCIPAL }, { "credit card", WF_SLOT_PRINCIPAL },
+  { "pay off", WF_SLOT_PRINCIPAL }, { "pay down", WF_SLOT_PRINCIPAL }, { "clear", WF_SLOT_PRINCIPAL },
+  { "paid off", WF_SLOT_PRINCIPAL },
   { "payment", WF_SLOT_PAYMENT }, { "paying", WF_SLOT_PAYMENT }, { "pay", WF_SLOT_PAYMENT },
   { "repay", WF_SLOT_PAYMENT },
   { "price", WF_SLOT_PRICE }, { "sell", WF_SLOT_PRICE }, { "charge", WF_SLOT_PRICE },
@@ -698,23 +700,25 @@ leading_role (const char     *window,
   const char *w = window;
   guint i;
 
-  while (*w == ' ' || *w == ',')
+  while (*w != '\0' && !g_ascii_isalnum (*w))
     w++;
   /* Skip filler: "a 40k van loan", "$500 on my card". */
   for (i = 0; i < n_words; i++)
     {
       size_t len = strlen (words[i].word);
-      const char *candidates[3];
-      const char *after_one;
+      const char *candidates[4];
+      const char *next = w;
       guint c;
 
-      after_one = w;
-      while (g_ascii_isalpha (*after_one) || *after_one == '-')
-        after_one++;
-      after_one = skip_spaces (after_one);
       candidates[0] = w;
-      candidates[1] = after_one;
-      candidates[2] = NULL;
+      for (c = 1; c < 3; c++)
+        {
+          while (g_ascii_isalpha (*next) || *next == '-')
+            next++;
+          next = skip_spaces (next);
+          candidates[c] = next;
+        }
+      candidates[3] = NULL;
       for (c = 0; candidates[c] != NULL; c++)
         if (strncmp (candidates[c], words[i].word, len) == 0 && !g_ascii_isalpha (candidates[c][len]) &&
             len > best_len)
