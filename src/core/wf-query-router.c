@@ -541,21 +541,22 @@ typedef struct
 static const RoleWord money_before[] = {
   { "borrow", WF_SLOT_PRINCIPAL }, { "loan", WF_SLOT_PRINCIPAL }, { "mortgage", WF_SLOT_PRINCIPAL },
   { "owe", WF_SLOT_PRINCIPAL }, { "debt", WF_SLOT_PRINCIPAL }, { "balance", WF_SLOT_PRINCIPAL },
-  { "financ", WF_SLOT_PRINCIPAL }, { "credit card", WF_SLOT_PRINCIPAL },
+  { "finance", WF_SLOT_PRINCIPAL }, { "financing", WF_SLOT_PRINCIPAL }, { "credit card", WF_SLOT_PRINCIPAL },
   { "pay off", WF_SLOT_PRINCIPAL }, { "pay down", WF_SLOT_PRINCIPAL }, { "clear", WF_SLOT_PRINCIPAL },
   { "paid off", WF_SLOT_PRINCIPAL },
   { "payment", WF_SLOT_PAYMENT }, { "paying", WF_SLOT_PAYMENT }, { "pay", WF_SLOT_PAYMENT },
   { "repay", WF_SLOT_PAYMENT },
   { "price", WF_SLOT_PRICE }, { "sell", WF_SLOT_PRICE }, { "charge", WF_SLOT_PRICE },
   { "priced", WF_SLOT_PRICE }, { "ticket", WF_SLOT_PRICE }, { "fee", WF_SLOT_PRICE },
-  { "cost", WF_SLOT_UNIT_COST }, { "costs me", WF_SLOT_UNIT_COST }, { "unit cost", WF_SLOT_UNIT_COST },
+  { "cost", WF_SLOT_UNIT_COST }, { "costs", WF_SLOT_UNIT_COST }, { "costing", WF_SLOT_UNIT_COST },
+  { "costs me", WF_SLOT_UNIT_COST }, { "cost me", WF_SLOT_UNIT_COST }, { "costs us", WF_SLOT_UNIT_COST }, { "unit cost", WF_SLOT_UNIT_COST },
   { "variable", WF_SLOT_UNIT_COST }, { "to make", WF_SLOT_UNIT_COST }, { "to produce", WF_SLOT_UNIT_COST },
   { "materials", WF_SLOT_UNIT_COST }, { "buy them", WF_SLOT_UNIT_COST }, { "wholesale", WF_SLOT_UNIT_COST },
   { "fixed", WF_SLOT_FIXED_COSTS }, { "fixed cost", WF_SLOT_FIXED_COSTS }, { "rent", WF_SLOT_FIXED_COSTS },
   { "overhead", WF_SLOT_FIXED_COSTS }, { "overheads", WF_SLOT_FIXED_COSTS },
   { "bank", WF_SLOT_CASH }, { "cash", WF_SLOT_CASH }, { "have", WF_SLOT_CASH }, { "reserves", WF_SLOT_CASH },
   { "burn", WF_SLOT_BURN }, { "burning", WF_SLOT_BURN }, { "spend", WF_SLOT_BURN },
-  { "spending", WF_SLOT_BURN }, { "expenses", WF_SLOT_BURN }, { "losing", WF_SLOT_BURN },
+  { "spending", WF_SLOT_BURN }, { "expenses", WF_SLOT_BURN }, { "spends", WF_SLOT_BURN }, { "losing", WF_SLOT_BURN },
   { "outgoings", WF_SLOT_BURN },
   { "revenue", WF_SLOT_REVENUE }, { "sales", WF_SLOT_REVENUE }, { "turnover", WF_SLOT_REVENUE },
   { "income", WF_SLOT_REVENUE }, { "bring in", WF_SLOT_REVENUE }, { "making", WF_SLOT_REVENUE },
@@ -565,7 +566,8 @@ static const RoleWord money_before[] = {
   { "buying", WF_SLOT_INVESTMENT }, { "upfront", WF_SLOT_INVESTMENT }, { "up front", WF_SLOT_INVESTMENT },
   { "purchase", WF_SLOT_INVESTMENT }, { "outlay", WF_SLOT_INVESTMENT }, { "spend on", WF_SLOT_INVESTMENT },
   { "save", WF_SLOT_CASH_FLOW }, { "saves", WF_SLOT_CASH_FLOW }, { "saving", WF_SLOT_CASH_FLOW },
-  { "return", WF_SLOT_CASH_FLOW }, { "returns", WF_SLOT_CASH_FLOW }, { "generate", WF_SLOT_CASH_FLOW },
+  { "earns", WF_SLOT_CASH_FLOW }, { "earning", WF_SLOT_CASH_FLOW }, { "generates", WF_SLOT_CASH_FLOW },
+  { "returns", WF_SLOT_CASH_FLOW }, { "returning", WF_SLOT_CASH_FLOW }, { "generate", WF_SLOT_CASH_FLOW },
   { "cash flow", WF_SLOT_CASH_FLOW }, { "earn", WF_SLOT_CASH_FLOW }, { "extra profit", WF_SLOT_CASH_FLOW },
   { "brings in", WF_SLOT_CASH_FLOW }, { "inflow", WF_SLOT_CASH_FLOW },
   { "deposit", WF_SLOT_DEPOSIT }, { "contribute", WF_SLOT_DEPOSIT }, { "put away", WF_SLOT_DEPOSIT },
@@ -674,8 +676,10 @@ nearest_role (const char     *window,
         {
           int end = (int) (hit - window + len);
           gboolean boundary_before = hit == window || !g_ascii_isalpha (hit[-1]);
+          /* Whole words only: "pay" must not match "payback". */
+          gboolean boundary_after = !g_ascii_isalpha (hit[len]);
 
-          if (boundary_before && (end > best_end || (end == best_end && len > best_len)))
+          if (boundary_before && boundary_after && (end > best_end || (end == best_end && len > best_len)))
             {
               best = (int) words[i].slot;
               best_end = end;
@@ -773,6 +777,9 @@ static const IntentWord intent_words[] = {
   { "doubl", WF_INTENT_GROWTH, 3 }, { "grow", WF_INTENT_GROWTH, 2 }, { "growth", WF_INTENT_GROWTH, 2 },
   { "projection", WF_INTENT_GROWTH, 2 }, { "project", WF_INTENT_GROWTH, 1 },
   { "growth rate", WF_INTENT_GROWTH, 2 }, { "went from", WF_INTENT_GROWTH, 2 },
+  { "growing", WF_INTENT_GROWTH, 2 }, { "grows", WF_INTENT_GROWTH, 2 },
+  { "will they be", WF_INTENT_GROWTH, 2 }, { "will it be in", WF_INTENT_GROWTH, 2 },
+  { "will revenue be", WF_INTENT_GROWTH, 3 }, { "will sales be", WF_INTENT_GROWTH, 3 },
   { "break even", WF_INTENT_BREAK_EVEN, 5 }, { "break-even", WF_INTENT_BREAK_EVEN, 5 },
   { "breakeven", WF_INTENT_BREAK_EVEN, 5 }, { "how many units", WF_INTENT_BREAK_EVEN, 3 },
   { "cover my costs", WF_INTENT_BREAK_EVEN, 3 }, { "cover costs", WF_INTENT_BREAK_EVEN, 3 },
@@ -944,7 +951,7 @@ remap_slot (WfIntent intent,
   static const Remap break_even[] = {
     { WF_SLOT_BURN, WF_SLOT_FIXED_COSTS }, { WF_SLOT_PAYMENT, WF_SLOT_FIXED_COSTS },
     { WF_SLOT_INVESTMENT, WF_SLOT_UNIT_COST }, { WF_SLOT_CASH_FLOW, WF_SLOT_TARGET_PROFIT },
-    { WF_SLOT_CUSTOMERS, WF_SLOT_UNITS },
+    { WF_SLOT_CUSTOMERS, WF_SLOT_UNITS }, { WF_SLOT_SALARY, WF_SLOT_FIXED_COSTS },
   };
   static const Remap price_change[] = {
     { WF_SLOT_UNITS, WF_SLOT_CUSTOMERS }, { WF_SLOT_GROWTH, WF_SLOT_PRICE_CHANGE },
@@ -1310,6 +1317,16 @@ assign_roles (const char    *lower,
         }
       if (role >= 0)
         role = (int) remap_slot (intent, (WfSlot) role);
+      /* In an investment question the amount "a year" / "a month" is the
+       * return and a one-off amount is the cost, whatever verb came first. */
+      if ((intent == WF_INTENT_NPV_IRR || intent == WF_INTENT_PAYBACK) && q->kind == WF_QUERY_KIND_MONEY &&
+          role != WF_SLOT_SALVAGE)
+        {
+          if (q->per_month || q->per_year)
+            role = WF_SLOT_CASH_FLOW;
+          else if (role == WF_SLOT_CASH_FLOW)
+            role = WF_SLOT_INVESTMENT;
+        }
       /* "from $2m to $3m" only means start/end in a growth question. */
       if ((role == WF_SLOT_AMOUNT || role == WF_SLOT_TARGET_AMOUNT) &&
           intent != WF_INTENT_GROWTH && intent != WF_INTENT_TIME_VALUE &&
