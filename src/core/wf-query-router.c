@@ -1490,6 +1490,56 @@ fmt_period (double months)
   return g_strdup_printf (ngettext ("%.0f month", "%.0f months", (gulong) months), months);
 }
 
+/* The templates' own defaults, so an option reads like a real question. */
+static double
+default_money (WfIntent intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return 25000;
+    case WF_INTENT_LOAN_PAYOFF:
+      return 5000;
+    case WF_INTENT_NPV_IRR:
+    case WF_INTENT_DEPRECIATION:
+      return 50000;
+    case WF_INTENT_GROWTH:
+    case WF_INTENT_CASH_RUNWAY:
+      return 100000;
+    case WF_INTENT_PAYBACK:
+      return 20000;
+    case WF_INTENT_MARGIN_MARKUP:
+      return 30;
+    case WF_INTENT_HIRING_COST:
+      return 60000;
+    case WF_INTENT_SAVINGS_GROWTH:
+      return 500;
+    default:
+      return 10000;
+    }
+}
+
+static double
+default_percent (WfIntent intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return 0.07;
+    case WF_INTENT_LOAN_PAYOFF:
+      return 0.2;
+    case WF_INTENT_GROWTH:
+    case WF_INTENT_PRICE_CHANGE:
+      return 0.1;
+    case WF_INTENT_MARGIN_MARKUP:
+      return 0.4;
+    case WF_INTENT_RATE_CONVERSION:
+      return 0.12;
+    default:
+      return 0.05;
+    }
+}
+
 /* One complete question per intent, filled with what the user gave. */
 static char *
 rephrase (WfIntent             intent,
@@ -1519,8 +1569,8 @@ rephrase (WfIntent             intent,
       if (is_money && isnan (money))
         money = p->values[i];
     }
-  m1 = fmt_money (isnan (money) ? 10000 : money);
-  pc = fmt_percent (isnan (pct) ? 0.05 : pct);
+  m1 = fmt_money (isnan (money) ? default_money (intent) : money);
+  pc = fmt_percent (isnan (pct) ? default_percent (intent) : pct);
   per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 60 : p->values[WF_SLOT_TERM_MONTHS]);
 
   switch (intent)
@@ -1529,10 +1579,10 @@ rephrase (WfIntent             intent,
       return g_strdup_printf (_("What is the monthly payment on a %s loan at %s over %s?"), m1, pc, per);
     case WF_INTENT_LOAN_PAYOFF:
       return g_strdup_printf (_("How long will it take to pay off %s at %s interest paying %s a month?"),
-                              m1, pc, (m2 = fmt_money (isnan (money) ? 300 : money / 20)));
+                              m1, pc, (m2 = fmt_money (isnan (money) ? 250 : floor (money / 20))));
     case WF_INTENT_NPV_IRR:
       return g_strdup_printf (_("What are the NPV and IRR of investing %s that returns %s a year for %s?"),
-                              m1, (m2 = fmt_money (floor ((isnan (money) ? 10000 : money) / 4))), per);
+                              m1, (m2 = fmt_money (floor ((isnan (money) ? 50000 : money) / 4))), per);
     case WF_INTENT_TIME_VALUE:
       return g_strdup_printf (_("What is %s received in %s worth today at %s a year?"), m1, per, pc);
     case WF_INTENT_RATE_CONVERSION:
@@ -1559,7 +1609,8 @@ rephrase (WfIntent             intent,
       return g_strdup_printf (_("What does hiring one person on a %s salary really cost per year?"), m1);
     case WF_INTENT_SAVINGS_GROWTH:
       return g_strdup_printf (_("How much will I have if I save %s a month at %s for %s?"),
-                              (m2 = fmt_money (isnan (money) ? 500 : money)), pc, per);
+                              (m2 = fmt_money (isnan (money) ? 500 : money)), pc,
+                              (g_free (per), per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 120 : p->values[WF_SLOT_TERM_MONTHS])));
     case WF_INTENT_NONE:
     case WF_INTENT_GENERAL_MODEL:
     case WF_INTENT_LAST:
@@ -1661,6 +1712,33 @@ clarify_options (const int            scores[WF_INTENT_LAST],
       best = sib;
     }
   return options;
+}
+
+/* With no intent word at all, the financial words hint at what to offer. */
+static void
+hint_intents (const char *lower,
+              int         scores[WF_INTENT_LAST])
+{
+  static const struct
+  {
+    const char *word;
+    WfIntent    intents[3];
+  } hints[] = {
+    { "profit", { WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE, WF_INTENT_MARGIN_MARKUP } },
+    { "price", { WF_INTENT_PRICE_CHANGE, WF_INTENT_MARGIN_MARKUP, WF_INTENT_BREAK_EVEN } },
+    { "cost", { WF_INTENT_BREAK_EVEN, WF_INTENT_HIRING_COST, WF_INTENT_LOAN_PAYMENT } },
+    { "money", { WF_INTENT_CASH_RUNWAY, WF_INTENT_SAVINGS_GROWTH, WF_INTENT_LOAN_PAYMENT } },
+    { "cash", { WF_INTENT_CASH_RUNWAY, WF_INTENT_PAYBACK, WF_INTENT_WORKING_CAPITAL } },
+    { "invest", { WF_INTENT_NPV_IRR, WF_INTENT_PAYBACK, WF_INTENT_SAVINGS_GROWTH } },
+    { "sales", { WF_INTENT_GROWTH, WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE } },
+    { "revenue", { WF_INTENT_GROWTH, WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE } },
+  };
+  guint i, k;
+
+  for (i = 0; i < G_N_ELEMENTS (hints); i++)
+    if (strstr (lower, hints[i].word) != NULL)
+      for (k = 0; k < 3; k++)
+        scores[hints[i].intents[k]] += 3 - (int) k;
 }
 
 /* ---- follow-ups ---------------------------------------------------------- */
@@ -1988,6 +2066,8 @@ wf_query_route (const char            *text,
       route->reason = g_strdup (_("The question could mean more than one calculation."));
       route->clarify_question = g_strdup (_("Which of these do you want to work out?"));
       g_ptr_array_unref (route->options);
+      if (route->intent == WF_INTENT_GENERAL_MODEL)
+        hint_intents (lower, scores);
       route->options = clarify_options (scores, route->intent, route->params);
     }
   return g_steal_pointer (&route);
