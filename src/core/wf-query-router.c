@@ -207,8 +207,9 @@ wf_query_params_to_string (const WfQueryParams *params)
         continue;
       if (str->len > 0)
         g_string_append (str, ", ");
+      /* 15 digits: readable in a prompt ("0.05", not "0.050000000000000003"). */
       g_string_append_printf (str, "%s=%s", slot_names[i],
-                              g_ascii_dtostr (buf, sizeof buf, params->values[i]));
+                              g_ascii_formatd (buf, sizeof buf, "%.15g", params->values[i]));
     }
   return g_string_free (str, FALSE);
 }
@@ -552,7 +553,7 @@ static const RoleWord money_before[] = {
   { "costs me", WF_SLOT_UNIT_COST }, { "cost me", WF_SLOT_UNIT_COST }, { "costs us", WF_SLOT_UNIT_COST }, { "unit cost", WF_SLOT_UNIT_COST },
   { "variable", WF_SLOT_UNIT_COST }, { "to make", WF_SLOT_UNIT_COST }, { "to produce", WF_SLOT_UNIT_COST },
   { "materials", WF_SLOT_UNIT_COST }, { "buy them", WF_SLOT_UNIT_COST }, { "wholesale", WF_SLOT_UNIT_COST },
-  { "fixed", WF_SLOT_FIXED_COSTS }, { "fixed cost", WF_SLOT_FIXED_COSTS }, { "rent", WF_SLOT_FIXED_COSTS },
+  { "fixed", WF_SLOT_FIXED_COSTS }, { "fixed cost", WF_SLOT_FIXED_COSTS }, { "fixed costs", WF_SLOT_FIXED_COSTS }, { "rent", WF_SLOT_FIXED_COSTS },
   { "overhead", WF_SLOT_FIXED_COSTS }, { "overheads", WF_SLOT_FIXED_COSTS },
   { "bank", WF_SLOT_CASH }, { "cash", WF_SLOT_CASH }, { "have", WF_SLOT_CASH }, { "reserves", WF_SLOT_CASH },
   { "burn", WF_SLOT_BURN }, { "burning", WF_SLOT_BURN }, { "spend", WF_SLOT_BURN },
@@ -750,7 +751,7 @@ typedef struct
 } IntentWord;
 
 static const IntentWord intent_words[] = {
-  { "loan", WF_INTENT_LOAN_PAYMENT, 2 }, { "mortgage", WF_INTENT_LOAN_PAYMENT, 2 },
+  { "loan", WF_INTENT_LOAN_PAYMENT, 3 }, { "mortgage", WF_INTENT_LOAN_PAYMENT, 3 },
   { "monthly payment", WF_INTENT_LOAN_PAYMENT, 3 }, { "repayment", WF_INTENT_LOAN_PAYMENT, 2 },
   { "borrow", WF_INTENT_LOAN_PAYMENT, 2 }, { "amortiz", WF_INTENT_LOAN_PAYMENT, 3 },
   { "amortis", WF_INTENT_LOAN_PAYMENT, 3 }, { "afford", WF_INTENT_LOAN_PAYMENT, 1 },
@@ -2050,6 +2051,21 @@ wf_query_route (const char            *text,
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, route->intent, route->params);
       route->params->focus = detect_focus (lower, route->intent);
+      /* A weak pattern ("last", "save") in a sentence with no money word and
+       * no amount is not a financial question. */
+      if (scores[best] <= 2 && lexicon_hits == 0)
+        {
+          gboolean has_amount = FALSE;
+
+          for (i = 0; i < quantities->len; i++)
+            {
+              WfQuantity *q = g_ptr_array_index (quantities, i);
+              if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT)
+                has_amount = TRUE;
+            }
+          if (!has_amount)
+            route->confidence = MIN (route->confidence, 0.2);
+        }
     }
 
   if (route->confidence >= context->route_threshold)
