@@ -469,6 +469,8 @@ wf_runner_parser_finish (WfRunnerParser  *self,
 
   if (self->failed)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner protocol already failed"));
+  if (self->pending->len > 0 && self->done)
+    return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner sent data after done"));
   if (self->pending->len > 0)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("The runner’s last message was cut off"));
   if (!self->done)

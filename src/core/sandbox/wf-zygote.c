@@ -443,14 +443,24 @@ wf_zygote_pool_get_n_started (WfZygotePool *pool)
   return n;
 }
 
+/* Job ids go into hand-built JSON: keep them to a safe alphabet. */
+static char *
+safe_id (const char *id)
+{
+  return g_strcanon (g_strdup (id ? id : ""),
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", '_');
+}
+
 static gboolean
 send_job (Zygote      *z,
-          const char  *id,
-          gint64       wall_ms,
+          const WfJob *job,
           const int    fds[4])
 {
-  g_autofree char *msg = g_strdup_printf ("{\"op\":\"job\",\"id\":\"%s\",\"wall_ms\":%" G_GINT64_FORMAT "}",
-                                          id, wall_ms);
+  g_autofree char *id = safe_id (job->id);
+  g_autofree char *msg = g_strdup_printf ("{\"op\":\"job\",\"id\":\"%s\",\"wall_ms\":%" G_GINT64_FORMAT
+                                          ",\"cpu_ms\":%" G_GINT64_FORMAT ",\"table_rows\":%" G_GINT64_FORMAT "}",
+                                          id, job->limits.wall_ms, job->limits.cpu_ms,
+                                          job->limits.table_rows > 0 ? job->limits.table_rows : 100000);
   struct msghdr mh = { 0 };
   struct iovec iov = { msg, strlen (msg) };
   union
@@ -482,7 +492,8 @@ static void
 send_cancel (Zygote     *z,
              const char *id)
 {
-  g_autofree char *msg = g_strdup_printf ("{\"op\":\"cancel\",\"id\":\"%s\"}", id);
+  g_autofree char *safe = safe_id (id);
+  g_autofree char *msg = g_strdup_printf ("{\"op\":\"cancel\",\"id\":\"%s\"}", safe);
 
   (void) send (z->ctrl, msg, strlen (msg), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
@@ -576,7 +587,7 @@ run_on (Zygote                 *z,
   child_fds[1] = p_out[1];
   child_fds[2] = p_err[1];
   child_fds[3] = p_proto[1];
-  if (!send_job (z, job->id, job->limits.wall_ms, child_fds))
+  if (!send_job (z, job, child_fds))
     {
       *retry = TRUE;
       g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_SPAWN,

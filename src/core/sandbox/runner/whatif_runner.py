@@ -44,6 +44,8 @@ JOB_DIR = "/job"
 MAX_JOB_BYTES = 16 * 1024 * 1024
 MAX_CSV_BYTES = 8 * 1024 * 1024
 
+SPARES = 2
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_BLOCKED = 77
@@ -58,11 +60,13 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
+MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
 MS_PRIVATE = 1 << 18
 MS_REC = 16384
+MS_REMOUNT = 32
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
@@ -119,6 +123,28 @@ def _load_seccomp(bpf):
            "seccomp")
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_capabilities():
+    """The job is root of its own user namespace: give that up entirely, so it
+    holds no capability over its supervisor (same namespace) either."""
+    for cap in range(64):
+        if _libc.prctl(24, cap, 0, 0, 0) != 0:        # PR_CAPBSET_DROP
+            if ctypes.get_errno() == errno.EINVAL:
+                break
+    _libc.prctl(47, 4, 0, 0, 0)                       # PR_CAP_AMBIENT_CLEAR_ALL
+    hdr = _CapHeader(0x20080522, 0)
+    data = (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(hdr), data), "capset")
+
+
 def _set_limits(limits):
     def lim(name, value):
         try:
@@ -148,21 +174,34 @@ def _limit_of(exc):
     return None
 
 
-def _run_job_b(job, fds, bpf, proto):
-    """Pid 1 of the job's own pid namespace. Never returns."""
+def _spare_job(sock_b, bpf):
+    """Process B: pid 1 of the job's own pid namespace, made before the job
+    arrives; it waits for the job on SOCK_B. Never returns."""
     code = EXIT_INTERNAL
     try:
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        try:
-            _check(_libc.mount(b"proc", b"/proc", b"proc",
-                               MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
-        except OSError:
-            pass
+        # A fresh proc cannot be mounted here (bwrap's /proc has locked
+        # read-only submounts, so the kernel finds a new one "too revealing"):
+        # hide the outer one, which would show the zygote and the supervisor.
+        _check(_libc.mount(b"tmpfs", b"/proc", b"tmpfs",
+                           MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, b"size=4k,nr_inodes=16"),
+               "hide /proc")
         null = os.open("/dev/null", os.O_RDONLY)
+        try:
+            msg, fds, _, _ = socket.recv_fds(sock_b, 4096, 4)
+        except OSError:
+            os._exit(EXIT_INTERNAL)
+        if not msg or len(fds) != 4:
+            os._exit(EXIT_INTERNAL)      # the zygote went away
+        sock_b.close()
+        job = _read_job(fds[0])
+        os.close(fds[0])
+        limits = job.get("limits") or {}
+        _remount_workdir(limits)
         os.dup2(null, 0)
         os.dup2(fds[1], 1)
         os.dup2(fds[2], 2)
-        os.dup2(proto, 3)
+        os.dup2(fds[3], 3)
         os.closerange(4, 1 << 16)
         sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace",
                           closefd=False, buffering=1)
@@ -200,6 +239,7 @@ def _execute(job, bpf, proto):
     policy_on = bool(job.get("policy"))
 
     _set_limits(limits)
+    _drop_capabilities()
     _load_seccomp(bpf)
 
     if language != "python":
@@ -306,7 +346,14 @@ def _read_job(fd):
     return job
 
 
-def _enter_namespaces(limits):
+def _tmpfs_opts(limits):
+    size = max(1 << 20, int(limits.get("tmpfs_bytes", 64 << 20)))
+    inodes = max(64, int(limits.get("tmpfs_inodes", 4096)))
+    return ("size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d"
+            % (size, inodes, os.getuid(), os.getgid())).encode()
+
+
+def _enter_namespaces():
     uid, gid = os.getuid(), os.getgid()
     _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID |
                          CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
@@ -314,14 +361,18 @@ def _enter_namespaces(limits):
     _write_file("/proc/self/uid_map", "%d %d 1\n" % (uid, uid))
     _write_file("/proc/self/gid_map", "%d %d 1\n" % (gid, gid))
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make / private")
-    size = max(1 << 20, int(limits.get("tmpfs_bytes", 64 << 20)))
-    inodes = max(64, int(limits.get("tmpfs_inodes", 4096)))
-    opts = ("size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d" % (size, inodes, uid, gid)).encode()
-    _check(_libc.mount(b"tmpfs", JOB_DIR.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts),
-           "mount work dir")
+    # The work dir's byte AND inode caps (bwrap's --size caps bytes only);
+    # the job remounts it with its own limits once they are known.
+    _check(_libc.mount(b"tmpfs", JOB_DIR.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                       _tmpfs_opts({})), "mount work dir")
     opts = ("size=%d,nr_inodes=256,mode=0700,uid=%d,gid=%d" % (8 << 20, uid, gid)).encode()
     _check(_libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, opts), "mount /tmp")
     _libc.sethostname(b"sandbox", 7)
+
+
+def _remount_workdir(limits):
+    _check(_libc.mount(None, JOB_DIR.encode(), None, MS_REMOUNT | MS_NOSUID | MS_NODEV,
+                       _tmpfs_opts(limits)), "size the work dir")
 
 
 def _collect_csv(proto, table_rows):
@@ -364,22 +415,42 @@ def _collect_csv(proto, table_rows):
         n += 1
 
 
-def _run_supervisor(fds, bpf):
-    """Process A. Never returns."""
+def _spare_supervisor(sock_a, sock_b, bpf):
+    """Process A, made before its job arrives. Never returns."""
     code = EXIT_INTERNAL
-    proto = fds[3]
+    proto = None
     try:
+        signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.set_wakeup_fd(-1)
-        job = _read_job(fds[0])
-        limits = job.get("limits") or {}
-        _enter_namespaces(limits)
+        # Keep nothing of the zygote's: above all not the protocol pipes of
+        # other running jobs, whose end of stream would otherwise wait for us.
+        a = sock_a.detach()
+        b = sock_b.detach()
+        os.dup2(a, 1000)
+        os.dup2(b, 1001)
+        os.closerange(3, 1000)
+        os.closerange(1002, 1 << 16)
+        sock_a = socket.socket(fileno=1000)
+        sock_b = socket.socket(fileno=1001)
+        _enter_namespaces()
         pid = os.fork()
         if pid == 0:
-            _run_job_b(job, fds, bpf, proto)
-        for fd in fds[:3]:
-            os.close(fd)
+            sock_a.close()
+            _spare_job(sock_b, bpf)
+        sock_b.close()
+        try:
+            msg, fds, _, _ = socket.recv_fds(sock_a, 4096, 1)
+        except OSError:
+            msg, fds = b"", []
+        if not msg or len(fds) != 1:
+            os.kill(pid, signal.SIGKILL)
+            os._exit(EXIT_INTERNAL)
+        sock_a.close()
+        proto = fds[0]
+        info = json.loads(msg.decode("utf-8"))
+        table_rows = int(info.get("table_rows", 100000))
+        cpu_limit = int(info.get("cpu_ms", 20000))
         while True:
             try:
                 _, status, ru = os.wait4(pid, 0)
@@ -393,16 +464,18 @@ def _run_supervisor(fds, bpf):
         else:
             sig = os.WTERMSIG(status)
             cpu_ms = (ru.ru_utime + ru.ru_stime) * 1000
-            cpu_limit = int(limits.get("cpu_ms", 20000))
-            if sig in (signal.SIGKILL, signal.SIGXCPU) and cpu_ms >= cpu_limit - 50:
+            # rusage is sampled and runs a little under the precise time the
+            # kernel checks RLIMIT_CPU against; nothing else SIGKILLs the job.
+            if sig in (signal.SIGKILL, signal.SIGXCPU) and cpu_ms >= cpu_limit * 0.5:
                 code = EXIT_CPU
             else:
                 code = EXIT_SIGNAL_BASE + sig
         if code in (EXIT_OK, EXIT_ERROR):
-            _collect_csv(proto, int(limits.get("table_rows", 100000)))
+            _collect_csv(proto, table_rows)
     except BaseException:
-        _send(proto, {"type": "log", "level": "error",
-                      "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
+        if proto is not None:
+            _send(proto, {"type": "log", "level": "error",
+                          "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
         code = EXIT_INTERNAL
     os._exit(code)
 
@@ -414,6 +487,7 @@ class Zygote:
         self.ctrl = socket.socket(fileno=ctrl_fd)
         self.bpf = bpf
         self.jobs = {}        # pid -> dict(id, fds, start, deadline, killed)
+        self.spares = []      # pre-forked supervisors waiting for a job
         self.by_id = {}
         rfd, wfd = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.wake_r = rfd
@@ -435,6 +509,7 @@ class Zygote:
         gc.freeze()
 
     def serve(self):
+        self._new_spare()
         self.ctrl.send(json.dumps({"op": "ready", "pid": os.getpid()}).encode())
         while True:
             timeout = None
@@ -456,7 +531,11 @@ class Zygote:
             if self.ctrl in ready:
                 if not self._control():
                     break
-        for pid in list(self.jobs):
+            if len(self.spares) < SPARES:
+                # The next jobs' processes are made now, off their latency:
+                # two, so that back-to-back jobs find one ready on 2 cores.
+                self._new_spare()
+        for pid in list(self.jobs) + [sp["pid"] for sp in self.spares]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -492,21 +571,58 @@ class Zygote:
                 os.close(fd)
         return True
 
+    def _new_spare(self):
+        za, a = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        zb, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                za.close()
+                zb.close()
+                _spare_supervisor(a, b, self.bpf)
+            finally:
+                os._exit(EXIT_INTERNAL)
+        a.close()
+        b.close()
+        self.spares.append({"pid": pid, "za": za, "zb": zb})
+
+    def _drop_spare(self, spare):
+        for sock in (spare["za"], spare["zb"]):
+            try:
+                sock.close()
+            except OSError:
+                pass
+
     def _start(self, req, fds):
         wall_ms = req.get("wall_ms", 30000)
         if not isinstance(wall_ms, (int, float)) or wall_ms <= 0:
             wall_ms = 30000
         start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
+        info = json.dumps({"table_rows": req.get("table_rows", 100000),
+                           "cpu_ms": req.get("cpu_ms", 20000)}).encode()
+        spare = None
+        for _ in range(3):
+            if not self.spares:
+                self._new_spare()
+            spare = self.spares.pop(0)
             try:
-                self.ctrl.close()
-                os.close(self.wake_r)
-                _run_supervisor(fds, self.bpf)
-            finally:
-                os._exit(EXIT_INTERNAL)
+                socket.send_fds(spare["zb"], [b"job"], fds)
+                socket.send_fds(spare["za"], [info], [fds[3]])
+                break
+            except OSError:
+                self._drop_spare(spare)
+                spare = None
         for fd in fds[:3]:
             os.close(fd)
+        if spare is None:
+            _send(fds[3], {"type": "log", "level": "error",
+                           "message": "runner: could not start the job process"})
+            _send(fds[3], {"type": "done", "status": "error", "exit_code": 1, "wall_ms": 0,
+                           "cpu_ms": 0, "peak_rss_kb": 0, "limits_hit": []})
+            os.close(fds[3])
+            return
+        self._drop_spare(spare)
+        pid = spare["pid"]
         job = {"id": str(req.get("id")), "pid": pid, "proto": fds[3], "start": start,
                "deadline": start + wall_ms / 1000.0, "killed": None}
         self.jobs[pid] = job
@@ -523,7 +639,7 @@ class Zygote:
                     pass
 
     def _reap(self):
-        while self.jobs:
+        while True:
             try:
                 pid, status, ru = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
@@ -534,6 +650,9 @@ class Zygote:
                 return
             job = self.jobs.pop(pid, None)
             if job is None:
+                for spare in [sp for sp in self.spares if sp["pid"] == pid]:
+                    self.spares.remove(spare)
+                    self._drop_spare(spare)
                 continue
             self.by_id.pop(job["id"], None)
             self._finish(job, status, ru)
