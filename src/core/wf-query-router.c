@@ -1101,7 +1101,6 @@ fill_order (WfIntent      intent,
   static const WfSlot growth_pct[] = { WF_SLOT_GROWTH, WF_SLOT_LAST };
   static const WfSlot margin_money[] = { WF_SLOT_UNIT_COST, WF_SLOT_PRICE, WF_SLOT_LAST };
   static const WfSlot margin_pct[] = { WF_SLOT_MARGIN, WF_SLOT_LAST };
-  static const WfSlot markup_pct[] = { WF_SLOT_MARKUP, WF_SLOT_LAST };
   static const WfSlot growth_money[] = { WF_SLOT_AMOUNT, WF_SLOT_TARGET_AMOUNT, WF_SLOT_LAST };
   static const WfSlot savings_money[] = { WF_SLOT_AMOUNT, WF_SLOT_DEPOSIT, WF_SLOT_LAST };
   static const WfSlot savings_monthly[] = { WF_SLOT_DEPOSIT, WF_SLOT_AMOUNT, WF_SLOT_LAST };
@@ -1186,7 +1185,6 @@ fill_order (WfIntent      intent,
     default:
       return none;
     }
-  (void) markup_pct;
 }
 
 /* Money per month or per year, as the slot wants it. */
