@@ -379,6 +379,65 @@ test_follow_up_new_topic (void)
   g_assert_false (wf_query_params_has (second->params, WF_SLOT_PRINCIPAL));
 }
 
+/* Random questions built from finance words, numbers and junk: the router
+ * always answers, within its contract. */
+static void
+test_random_questions (void)
+{
+  static const char *pieces[] = {
+    "loan", "at", "7.5%", "$40k", "over", "5 years", "18 months", "what about", "and", "price",
+    "customers", "lose", "10%", "break even", "runway", "burn", "1.2m", "\xe2\x82\xac" "500", "a month",
+    "hire", "3 staff", "npv", "irr", "?", ",", "delete", "cats", "margin", "markup", "-", "%%",
+    "0", "99999999999999999999", ".5", "1,000,000", "k", "m", "\xc3\xa9t\xc3\xa9", "save", "payback",
+  };
+  GRand *rand = g_rand_new_with_seed (20261122);
+  g_autoptr(WfRoute) previous = NULL;
+  int i;
+
+  for (i = 0; i < 3000; i++)
+    {
+      GString *q = g_string_new (NULL);
+      WfQueryContext ctx;
+      WfRoute *route;
+      int n = g_rand_int_range (rand, 1, 14);
+      int k;
+
+      for (k = 0; k < n; k++)
+        {
+          g_string_append (q, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+          g_string_append_c (q, ' ');
+        }
+      wf_query_context_init (&ctx);
+      if (previous != NULL)
+        {
+          ctx.previous_intent = previous->intent;
+          ctx.previous_params = previous->params;
+        }
+      route = wf_query_route (q->str, &ctx, NULL);
+      g_string_free (q, TRUE);
+      if (route == NULL)
+        continue;   /* only for blank input, which cannot happen here */
+      g_assert_cmpfloat (route->confidence, >=, 0.0);
+      g_assert_cmpfloat (route->confidence, <=, 1.0);
+      g_assert_nonnull (route->params);
+      if (route->decision == WF_ROUTE_DECISION_CLARIFY)
+        {
+          g_assert_cmpuint (route->options->len, >=, 2);
+          g_assert_cmpuint (route->options->len, <=, 4);
+        }
+      if (route->decision == WF_ROUTE_DECISION_REFUSE)
+        g_assert_nonnull (route->reason);
+      if (route->decision == WF_ROUTE_DECISION_ROUTE)
+        {
+          g_clear_pointer (&previous, wf_route_free);
+          previous = route;
+        }
+      else
+        wf_route_free (route);
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_params (void)
 {
@@ -435,6 +494,7 @@ main (int    argc,
   g_test_add_func ("/router/follow-up", test_follow_up);
   g_test_add_func ("/router/follow-up-new-topic", test_follow_up_new_topic);
   g_test_add_func ("/router/params", test_params);
+  g_test_add_func ("/router/random-questions", test_random_questions);
 
   return g_test_run ();
 }

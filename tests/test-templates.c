@@ -588,6 +588,8 @@ run_program (const char *code)
                  result->error_message ? result->error_message : "",
                  result->stderr_text ? result->stderr_text : "", code);
       g_assert_cmpuint (result->tables->len, >=, 1);
+      g_assert_cmpuint (result->charts->len, >=, 1);
+      g_assert_cmpuint (result->params->len, >=, 1);
       metrics = g_ptr_array_new_with_free_func ((GDestroyNotify) wf_metric_free);
       for (i = 0; i < result->metrics->len; i++)
         g_ptr_array_add (metrics, wf_metric_copy (g_ptr_array_index (result->metrics, i)));

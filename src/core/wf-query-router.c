@@ -1262,7 +1262,13 @@ assign_roles (const char    *lower,
       int role = -1;
       int j;
 
+      /* Offsets come from the same text; clamp anyway so a mismatch can
+       * never read outside it. */
+      after_end = CLAMP (after_end, 0, (int) strlen (lower));
+      if (q->end > after_end)
+        after_end = q->end = MIN (q->end, (int) strlen (lower));
       window_start = MAX (window_start, q->start - 60);
+      window_start = CLAMP (window_start, 0, q->start);
       /* A clause boundary ends the before-window: "…, and rent is" */
       before = g_strndup (lower + window_start, q->start - window_start);
       for (j = (int) strlen (before) - 1; j >= 0; j--)
@@ -1954,9 +1960,9 @@ wf_query_route (const char            *text,
                    WF_QUERY_MAX_LENGTH);
       return NULL;
     }
+  /* Not stripped: the quantities' byte offsets index this same text. */
   lower = g_ascii_strdown (text, -1);
-  g_strstrip (lower);
-  if (*lower == '\0')
+  if (strspn (lower, " \t\r\n") == strlen (lower))
     {
       g_set_error_literal (error, WF_QUERY_ROUTER_ERROR, WF_QUERY_ROUTER_ERROR_INVALID,
                            _("The question is empty."));
