@@ -2077,8 +2077,13 @@ wf_query_route (const char            *text,
   else if (route->confidence < context->refuse_threshold)
     {
       route->decision = WF_ROUTE_DECISION_REFUSE;
-      route->reason = g_strdup (_("This does not look like a question about money. What If answers "
-                                  "financial questions: loans, prices, cash, investments, hiring, growth."));
+      if (quantities->len > 0 && route->intent == WF_INTENT_NONE)
+        route->reason = g_strdup (_("There is a number here but no money question to apply it to. Ask the "
+                                    "whole question, for example “What is the monthly payment on a $40,000 "
+                                    "loan at 10% over 5 years?”"));
+      else
+        route->reason = g_strdup (_("This does not look like a question about money. What If answers "
+                                    "financial questions: loans, prices, cash, investments, hiring, growth."));
     }
   else
     {
