@@ -832,7 +832,10 @@ wf_zygote_pool_run (WfZygotePool           *pool,
 
       g_mutex_lock (&pool->lock);
       z->active--;
-      if (result == NULL)
+      /* A zygote is replaced after a failure or a timeout: the per-job
+       * namespaces should have contained it, but a fresh one costs one cold
+       * start and removes any doubt. */
+      if (result == NULL || result->status == WF_RUN_STATUS_TIMEOUT)
         z->retired = TRUE;
       maybe_close_locked (z);
       g_mutex_unlock (&pool->lock);
