@@ -1,0 +1,206 @@
+/* wf-sandbox-bwrap.c: the bubblewrap backend (a pool of warm zygotes)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "wf-sandbox-bwrap"
+
+#include "config.h"
+
+#include "wf-sandbox-bwrap.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "wf-zygote.h"
+
+struct _WfSandboxBwrap
+{
+  GObject       parent_instance;
+  guint         max_concurrent;
+  guint         max_jobs;
+  GMutex        lock;
+  WfZygotePool *pool;        /* created lazily: never on the app's start-up path */
+};
+
+static void wf_sandbox_bwrap_iface_init (WfSandboxInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (WfSandboxBwrap, wf_sandbox_bwrap, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (WF_TYPE_SANDBOX, wf_sandbox_bwrap_iface_init))
+
+static const char *
+python_path (void)
+{
+  const char *env = g_getenv ("WHATIF_SANDBOX_PYTHON");
+
+  return (env != NULL && *env != '\0') ? env : WF_SANDBOX_PYTHON;
+}
+
+static WfZygotePool *
+get_pool (WfSandboxBwrap *self)
+{
+  WfZygotePool *pool;
+
+  g_mutex_lock (&self->lock);
+  if (self->pool == NULL)
+    {
+      WfZygoteConfig config = {
+        .bwrap = WF_BWRAP_PATH,
+        .python = python_path (),
+        .runner_dir = wf_sandbox_get_runner_dir (),
+        .max_concurrent = self->max_concurrent,
+        .max_jobs = self->max_jobs,
+      };
+
+      self->pool = wf_zygote_pool_new (&config);
+    }
+  pool = self->pool;
+  g_mutex_unlock (&self->lock);
+  return pool;
+}
+
+static const char *
+wf_sandbox_bwrap_get_name (WfSandbox *sandbox)
+{
+  return "bwrap";
+}
+
+static gboolean
+wf_sandbox_bwrap_is_available (WfSandbox  *sandbox,
+                               GError    **error)
+{
+  g_autofree char *runner = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_runner.py", NULL);
+
+  if (!g_file_test (WF_BWRAP_PATH, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
+                   _("bubblewrap is not installed (%s). Install the “bubblewrap” package to run "
+                     "code locally, or choose the E2B cloud sandbox."), WF_BWRAP_PATH);
+      return FALSE;
+    }
+  if (!g_file_test (python_path (), G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
+                   _("Python was not found at %s. Install python3 with python3-numpy and "
+                     "python3-pandas."), python_path ());
+      return FALSE;
+    }
+  if (!g_file_test (runner, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
+                   _("The job runner is missing (%s); reinstall What If."), runner);
+      return FALSE;
+    }
+#if !WF_HAVE_SECCOMP
+  g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
+               _("What If was built without libseccomp, so the local sandbox cannot stop "
+                 "programs from starting processes. Rebuild with libseccomp."));
+  return FALSE;
+#else
+  return TRUE;
+#endif
+}
+
+static WfRunResult *
+wf_sandbox_bwrap_run (WfSandbox              *sandbox,
+                      const WfJob            *job,
+                      WfSandboxProgressFunc   progress,
+                      gpointer                progress_data,
+                      GCancellable           *cancellable,
+                      GError                **error)
+{
+  WfSandboxBwrap *self = WF_SANDBOX_BWRAP (sandbox);
+
+  if (job->language == NULL ||
+      (!g_str_equal (job->language, "python") && !g_str_equal (job->language, "sql")))
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID,
+                   _("Unknown job language “%s”"), job->language ? job->language : "");
+      return NULL;
+    }
+  if (job->limits.wall_ms <= 0 || job->limits.cpu_ms <= 0 || job->limits.memory_bytes <= 0)
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID,
+                   _("The job’s limits must be positive"));
+      return NULL;
+    }
+  if (!wf_sandbox_bwrap_is_available (sandbox, error))
+    return NULL;
+
+  return wf_zygote_pool_run (get_pool (self), job, progress, progress_data, cancellable, error);
+}
+
+static void
+wf_sandbox_bwrap_warm_up (WfSandbox *sandbox)
+{
+  WfSandboxBwrap *self = WF_SANDBOX_BWRAP (sandbox);
+
+  if (!wf_sandbox_bwrap_is_available (sandbox, NULL))
+    return;
+  wf_zygote_pool_warm_up (get_pool (self));
+}
+
+static void
+wf_sandbox_bwrap_iface_init (WfSandboxInterface *iface)
+{
+  iface->get_name = wf_sandbox_bwrap_get_name;
+  iface->is_available = wf_sandbox_bwrap_is_available;
+  iface->run = wf_sandbox_bwrap_run;
+  iface->warm_up = wf_sandbox_bwrap_warm_up;
+}
+
+static void
+wf_sandbox_bwrap_finalize (GObject *object)
+{
+  WfSandboxBwrap *self = WF_SANDBOX_BWRAP (object);
+
+  g_clear_pointer (&self->pool, wf_zygote_pool_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (wf_sandbox_bwrap_parent_class)->finalize (object);
+}
+
+static void
+wf_sandbox_bwrap_class_init (WfSandboxBwrapClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wf_sandbox_bwrap_finalize;
+}
+
+static void
+wf_sandbox_bwrap_init (WfSandboxBwrap *self)
+{
+  g_mutex_init (&self->lock);
+  self->max_concurrent = 2;
+  self->max_jobs = 200;
+}
+
+WfSandbox *
+wf_sandbox_bwrap_new_full (guint max_concurrent,
+                           guint max_jobs)
+{
+  WfSandboxBwrap *self = g_object_new (WF_TYPE_SANDBOX_BWRAP, NULL);
+
+  if (max_concurrent > 0)
+    self->max_concurrent = max_concurrent;
+  if (max_jobs > 0)
+    self->max_jobs = max_jobs;
+  return WF_SANDBOX (self);
+}
+
+WfSandbox *
+wf_sandbox_bwrap_new (void)
+{
+  return wf_sandbox_bwrap_new_full (0, 0);
+}
+
+GPid
+wf_sandbox_bwrap_get_zygote_pid (WfSandboxBwrap *self)
+{
+  g_return_val_if_fail (WF_IS_SANDBOX_BWRAP (self), 0);
+  return self->pool ? wf_zygote_pool_get_pid (self->pool) : 0;
+}
+
+guint
+wf_sandbox_bwrap_get_n_zygotes (WfSandboxBwrap *self)
+{
+  g_return_val_if_fail (WF_IS_SANDBOX_BWRAP (self), 0);
+  return self->pool ? wf_zygote_pool_get_n_started (self->pool) : 0;
+}

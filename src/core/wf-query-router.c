@@ -1,0 +1,2099 @@
+/* wf-query-router.c: weighted lexicon, intent patterns and quantity extraction
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything here is plain string work on an ASCII-lowercased copy of the
+ * question (byte offsets stay the same), so it is fast, deterministic and
+ * needs no network. Roles are decided in two passes: first a generic role from
+ * the nearest keyword, then a per-intent mapping, because "costs 20k" is an
+ * investment in a payback question and a unit cost in a break-even one.
+ */
+#define G_LOG_DOMAIN "wf-query-router"
+
+#include "config.h"
+
+#include "wf-query-router.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+G_DEFINE_QUARK (wf-query-router-error-quark, wf_query_router_error)
+
+static const char *intent_names[WF_INTENT_LAST] = {
+  "none", "loan_payment", "loan_payoff", "npv_irr", "time_value", "rate_conversion",
+  "growth", "break_even", "price_change", "cash_runway", "payback", "margin_markup",
+  "depreciation", "working_capital", "inventory", "hiring_cost", "savings_growth",
+  "general_model",
+};
+
+static const char *slot_names[WF_SLOT_LAST] = {
+  "principal", "rate", "term_months", "payment", "price", "unit_cost", "fixed_costs",
+  "units", "cash", "burn", "revenue", "growth", "price_change", "customer_loss",
+  "customers", "salary", "headcount", "investment", "cash_flow", "discount_rate",
+  "margin", "markup", "salvage", "deposit", "amount", "target_amount", "target_profit",
+  "receivables", "payables", "inventory", "cogs", "order_cost", "holding_cost",
+  "lead_days", "overhead_rate",
+};
+
+const char *
+wf_intent_to_string (WfIntent intent)
+{
+  if ((int) intent < 0 || intent >= WF_INTENT_LAST)
+    return "none";
+  return intent_names[intent];
+}
+
+gboolean
+wf_intent_from_string (const char *str,
+                       WfIntent   *out_intent)
+{
+  int i;
+
+  g_return_val_if_fail (out_intent != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+  for (i = 0; i < WF_INTENT_LAST; i++)
+    if (g_strcmp0 (str, intent_names[i]) == 0)
+      {
+        *out_intent = (WfIntent) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+wf_slot_to_string (WfSlot slot)
+{
+  if ((int) slot < 0 || slot >= WF_SLOT_LAST)
+    return "unknown";
+  return slot_names[slot];
+}
+
+const char *
+wf_route_decision_to_string (WfRouteDecision decision)
+{
+  switch (decision)
+    {
+    case WF_ROUTE_DECISION_ROUTE:
+      return "route";
+    case WF_ROUTE_DECISION_CLARIFY:
+      return "clarify";
+    case WF_ROUTE_DECISION_REFUSE:
+      return "refuse";
+    default:
+      return "refuse";
+    }
+}
+
+/* ---- parameters ---------------------------------------------------------- */
+
+WfQueryParams *
+wf_query_params_new (void)
+{
+  WfQueryParams *params = g_new0 (WfQueryParams, 1);
+  int i;
+
+  for (i = 0; i < WF_SLOT_LAST; i++)
+    params->values[i] = NAN;
+  return params;
+}
+
+WfQueryParams *
+wf_query_params_copy (const WfQueryParams *params)
+{
+  WfQueryParams *copy;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  copy = g_new0 (WfQueryParams, 1);
+  memcpy (copy->values, params->values, sizeof copy->values);
+  copy->focus = g_strdup (params->focus);
+  copy->rate_monthly = params->rate_monthly;
+  return copy;
+}
+
+void
+wf_query_params_free (WfQueryParams *params)
+{
+  if (params == NULL)
+    return;
+  g_free (params->focus);
+  g_free (params);
+}
+
+gboolean
+wf_query_params_has (const WfQueryParams *params,
+                     WfSlot               slot)
+{
+  g_return_val_if_fail (params != NULL, FALSE);
+  g_return_val_if_fail (slot < WF_SLOT_LAST, FALSE);
+
+  return !isnan (params->values[slot]);
+}
+
+double
+wf_query_params_get (const WfQueryParams *params,
+                     WfSlot               slot,
+                     double               fallback)
+{
+  g_return_val_if_fail (slot < WF_SLOT_LAST, fallback);
+
+  if (params == NULL || isnan (params->values[slot]))
+    return fallback;
+  return params->values[slot];
+}
+
+void
+wf_query_params_set (WfQueryParams *params,
+                     WfSlot         slot,
+                     double         value)
+{
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (slot < WF_SLOT_LAST);
+
+  params->values[slot] = isfinite (value) ? value : NAN;
+}
+
+void
+wf_query_params_merge (WfQueryParams       *params,
+                       const WfQueryParams *update)
+{
+  int i;
+
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (update != NULL);
+
+  for (i = 0; i < WF_SLOT_LAST; i++)
+    if (!isnan (update->values[i]))
+      params->values[i] = update->values[i];
+  if (update->focus != NULL)
+    {
+      g_free (params->focus);
+      params->focus = g_strdup (update->focus);
+    }
+  if (!isnan (update->values[WF_SLOT_RATE]))
+    params->rate_monthly = update->rate_monthly;
+}
+
+guint
+wf_query_params_count (const WfQueryParams *params)
+{
+  guint n = 0;
+  int i;
+
+  g_return_val_if_fail (params != NULL, 0);
+
+  for (i = 0; i < WF_SLOT_LAST; i++)
+    if (!isnan (params->values[i]))
+      n++;
+  return n;
+}
+
+char *
+wf_query_params_to_string (const WfQueryParams *params)
+{
+  GString *str = g_string_new (NULL);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  int i;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  for (i = 0; i < WF_SLOT_LAST; i++)
+    {
+      if (isnan (params->values[i]))
+        continue;
+      if (str->len > 0)
+        g_string_append (str, ", ");
+      /* 15 digits: readable in a prompt ("0.05", not "0.050000000000000003"). */
+      g_string_append_printf (str, "%s=%s", slot_names[i],
+                              g_ascii_formatd (buf, sizeof buf, "%.15g", params->values[i]));
+    }
+  return g_string_free (str, FALSE);
+}
+
+void
+wf_route_free (WfRoute *route)
+{
+  if (route == NULL)
+    return;
+  g_free (route->reason);
+  g_free (route->clarify_question);
+  g_clear_pointer (&route->options, g_ptr_array_unref);
+  wf_query_params_free (route->params);
+  g_free (route);
+}
+
+void
+wf_quantity_free (WfQuantity *quantity)
+{
+  if (quantity == NULL)
+    return;
+  g_free (quantity->noun);
+  g_free (quantity);
+}
+
+void
+wf_query_context_init (WfQueryContext *context)
+{
+  g_return_if_fail (context != NULL);
+
+  memset (context, 0, sizeof *context);
+  context->route_threshold = WF_QUERY_ROUTE_THRESHOLD_DEFAULT;
+  context->refuse_threshold = WF_QUERY_REFUSE_THRESHOLD_DEFAULT;
+  context->previous_intent = WF_INTENT_NONE;
+}
+
+/* ---- extraction ---------------------------------------------------------- */
+
+/* s starts with `word` and the word ends there. */
+static gboolean
+starts_word (const char *s,
+             const char *word)
+{
+  size_t n = strlen (word);
+
+  return strncmp (s, word, n) == 0 && !g_ascii_isalpha (s[n]);
+}
+
+static const char *
+skip_spaces (const char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  return s;
+}
+
+typedef struct
+{
+  const char *word;
+  double      months;
+} PeriodWord;
+
+static const PeriodWord period_words[] = {
+  { "years", 12 }, { "year", 12 }, { "yrs", 12 }, { "yr", 12 }, { "y", 12 },
+  { "months", 1 }, { "month", 1 }, { "mos", 1 }, { "mo", 1 },
+  { "quarters", 3 }, { "quarter", 3 },
+  { "weeks", 12.0 / 52.0 }, { "week", 12.0 / 52.0 },
+  { "days", 12.0 / 365.0 }, { "day", 12.0 / 365.0 },
+};
+
+typedef struct
+{
+  const char *word;
+  WfSlot      slot;
+} SlotWord;
+
+static const SlotWord count_nouns[] = {
+  { "customers", WF_SLOT_CUSTOMERS }, { "customer", WF_SLOT_CUSTOMERS },
+  { "clients", WF_SLOT_CUSTOMERS }, { "subscribers", WF_SLOT_CUSTOMERS },
+  { "users", WF_SLOT_CUSTOMERS }, { "members", WF_SLOT_CUSTOMERS },
+  { "accounts", WF_SLOT_CUSTOMERS }, { "patients", WF_SLOT_CUSTOMERS },
+  { "units", WF_SLOT_UNITS }, { "unit", WF_SLOT_UNITS }, { "items", WF_SLOT_UNITS },
+  { "products", WF_SLOT_UNITS }, { "widgets", WF_SLOT_UNITS }, { "cups", WF_SLOT_UNITS },
+  { "meals", WF_SLOT_UNITS }, { "boxes", WF_SLOT_UNITS }, { "bottles", WF_SLOT_UNITS },
+  { "pieces", WF_SLOT_UNITS }, { "orders", WF_SLOT_UNITS }, { "jobs", WF_SLOT_UNITS },
+  { "staff", WF_SLOT_HEADCOUNT }, { "employees", WF_SLOT_HEADCOUNT },
+  { "employee", WF_SLOT_HEADCOUNT }, { "people", WF_SLOT_HEADCOUNT },
+  { "hires", WF_SLOT_HEADCOUNT }, { "new hires", WF_SLOT_HEADCOUNT },
+  { "engineers", WF_SLOT_HEADCOUNT }, { "developers", WF_SLOT_HEADCOUNT },
+  { "workers", WF_SLOT_HEADCOUNT }, { "salespeople", WF_SLOT_HEADCOUNT },
+  { "more people", WF_SLOT_HEADCOUNT }, { "new", WF_SLOT_HEADCOUNT },
+};
+
+static gboolean
+match_per (const char  *s,
+           const char **words)
+{
+  int i;
+
+  for (i = 0; words[i] != NULL; i++)
+    if (strncmp (s, words[i], strlen (words[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *per_month_words[] = {
+  "a month", "per month", "/month", "/mo", "monthly", "each month", "every month",
+  "pm ", "a mo ", "per mo ", NULL,
+};
+static const char *per_year_words[] = {
+  "a year", "per year", "/year", "/yr", "annually", "per annum", "yearly", "each year",
+  "every year", "an year", "pa ", "annual", NULL,
+};
+static const char *per_day_words[] = {
+  "a day", "per day", "/day", "daily", "each day", NULL,
+};
+
+/* Parses one number at `s` (digits, thousands commas, one decimal point). */
+static const char *
+parse_number (const char *s,
+              double     *out_value,
+              gboolean   *out_had_comma)
+{
+  char buf[64];
+  guint n = 0;
+  gboolean dot = FALSE;
+  const char *p = s;
+
+  *out_had_comma = FALSE;
+  while (*p != '\0' && n < sizeof buf - 1)
+    {
+      if (g_ascii_isdigit (*p))
+        buf[n++] = *p++;
+      else if (*p == ',' && n > 0 && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+               g_ascii_isdigit (p[3]) && !g_ascii_isdigit (p[4]))
+        {
+          *out_had_comma = TRUE;
+          p++;
+        }
+      else if (*p == '.' && !dot && g_ascii_isdigit (p[1]))
+        {
+          dot = TRUE;
+          buf[n++] = *p++;
+        }
+      else
+        break;
+    }
+  buf[n] = '\0';
+  *out_value = g_ascii_strtod (buf, NULL);
+  /* A number too long for the buffer: skip the rest of its digits. */
+  while (g_ascii_isdigit (*p) || *p == '.' || *p == ',')
+    p++;
+  return p;
+}
+
+GPtrArray *
+wf_query_extract (const char *text)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) wf_quantity_free);
+  g_autofree char *lower = NULL;
+  const char *s;
+
+  if (text == NULL)
+    return found;
+
+  lower = g_ascii_strdown (text, -1);
+  s = lower;
+  while (*s != '\0')
+    {
+      WfQuantity *q;
+      const char *p;
+      const char *start = s;
+      gboolean currency = FALSE;
+      gboolean had_comma = FALSE;
+      gboolean decided = FALSE;
+      double value;
+      double mult = 1.0;
+      guint i;
+
+      if (!(g_ascii_isdigit (*s) || (*s == '.' && g_ascii_isdigit (s[1]))) ||
+          (s > lower && (g_ascii_isalpha (s[-1]) || g_ascii_isdigit (s[-1]))))
+        {
+          s++;
+          continue;
+        }
+
+      /* Currency before the number: $, €, £ (UTF-8), possibly with a space. */
+      p = s;
+      while (p > lower && p[-1] == ' ')
+        p--;
+      if (p > lower && p[-1] == '$')
+        currency = TRUE;
+      else if (p - lower >= 3 && memcmp (p - 3, "\xe2\x82\xac", 3) == 0)
+        currency = TRUE;
+      else if (p - lower >= 2 && memcmp (p - 2, "\xc2\xa3", 2) == 0)
+        currency = TRUE;
+      if (p > lower && p[-1] == '-' && p - 1 > lower && !g_ascii_isalnum (p[-2]))
+        start = p - 1;
+
+      p = parse_number (s, &value, &had_comma);
+      q = g_new0 (WfQuantity, 1);
+      q->kind = WF_QUERY_KIND_NUMBER;
+      q->raw = value;
+      q->start = (int) (start - lower);
+
+      p = skip_spaces (p);
+      /* Multipliers: 40k, 1.2m, 40 thousand, 2bn. */
+      if (starts_word (p, "k") || starts_word (p, "thousand") || starts_word (p, "grand"))
+        {
+          mult = 1e3;
+          p += (*p == 'k') ? 1 : (*p == 't' ? 8 : 5);
+          currency = TRUE;
+        }
+      else if (starts_word (p, "m") || starts_word (p, "mm") || starts_word (p, "mn") ||
+               starts_word (p, "million"))
+        {
+          mult = 1e6;
+          while (g_ascii_isalpha (*p))
+            p++;
+          currency = TRUE;
+        }
+      else if (starts_word (p, "bn") || starts_word (p, "b") || starts_word (p, "billion"))
+        {
+          mult = 1e9;
+          while (g_ascii_isalpha (*p))
+            p++;
+          currency = TRUE;
+        }
+      value *= mult;
+      p = skip_spaces (p);
+
+      if (*p == '%' || starts_word (p, "percent") || starts_word (p, "per cent") ||
+          starts_word (p, "pct"))
+        {
+          q->kind = WF_QUERY_KIND_PERCENT;
+          q->value = value / 100.0;
+          if (*p == '%')
+            p++;
+          else
+            p += starts_word (p, "per cent") ? 8 : (starts_word (p, "pct") ? 3 : 7);
+          decided = TRUE;
+        }
+      else if (starts_word (p, "dollars") || starts_word (p, "usd") || starts_word (p, "euros") ||
+               starts_word (p, "eur") || starts_word (p, "pounds") || starts_word (p, "gbp") ||
+               starts_word (p, "bucks"))
+        {
+          currency = TRUE;
+          while (g_ascii_isalpha (*p))
+            p++;
+        }
+
+      if (!decided && !currency)
+        {
+          const char *w = (*p == '-') ? p + 1 : p;
+
+          for (i = 0; i < G_N_ELEMENTS (period_words); i++)
+            if (starts_word (w, period_words[i].word))
+              {
+                q->kind = WF_QUERY_KIND_PERIOD;
+                q->value = value * period_words[i].months;
+                q->noun = g_strdup (period_words[i].word[strlen (period_words[i].word) - 1] == 's'
+                                    ? period_words[i].word
+                                    : period_words[i].word);
+                p = w + strlen (period_words[i].word);
+                decided = TRUE;
+                break;
+              }
+        }
+      if (!decided && !currency)
+        {
+          const char *w = skip_spaces (p);
+
+          /* "3 more staff", "200 paying customers": allow one word in between. */
+          for (i = 0; i < G_N_ELEMENTS (count_nouns) && !decided; i++)
+            {
+              const char *after = w;
+              int hop;
+
+              for (hop = 0; hop < 2 && !decided; hop++)
+                {
+                  if (starts_word (after, count_nouns[i].word) &&
+                      g_strcmp0 (count_nouns[i].word, "new") != 0)
+                    {
+                      q->kind = WF_QUERY_KIND_COUNT;
+                      q->value = value;
+                      q->noun = g_strdup (count_nouns[i].word);
+                      p = after + strlen (count_nouns[i].word);
+                      decided = TRUE;
+                    }
+                  while (g_ascii_isalpha (*after) || *after == '-')
+                    after++;
+                  after = skip_spaces (after);
+                }
+            }
+        }
+      if (!decided)
+        {
+          if (currency || had_comma || (value >= 1000 && !(value >= 1900 && value <= 2100 &&
+                                                           value == floor (value))))
+            q->kind = WF_QUERY_KIND_MONEY;
+          q->value = value;
+        }
+
+      p = skip_spaces (p);
+      if (strncmp (p, "each", 4) != 0)
+        {
+          q->per_month = match_per (p, per_month_words);
+          q->per_year = match_per (p, per_year_words);
+          q->per_day = match_per (p, per_day_words);
+          if (!q->per_month && !q->per_year && (starts_word (p, "apr") || starts_word (p, "apy")))
+            q->per_year = TRUE;
+        }
+
+      q->end = (int) (p - lower);
+      g_ptr_array_add (found, q);
+      s = p > s ? p : s + 1;
+    }
+
+  return found;
+}
+
+/* ---- roles --------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *word;
+  WfSlot      slot;
+} RoleWord;
+
+static const RoleWord money_before[] = {
+  { "borrow", WF_SLOT_PRINCIPAL }, { "loan", WF_SLOT_PRINCIPAL }, { "mortgage", WF_SLOT_PRINCIPAL },
+  { "owe", WF_SLOT_PRINCIPAL }, { "debt", WF_SLOT_PRINCIPAL }, { "balance", WF_SLOT_PRINCIPAL },
+  { "finance", WF_SLOT_PRINCIPAL }, { "financing", WF_SLOT_PRINCIPAL }, { "credit card", WF_SLOT_PRINCIPAL },
+  { "pay off", WF_SLOT_PRINCIPAL }, { "pay down", WF_SLOT_PRINCIPAL }, { "clear", WF_SLOT_PRINCIPAL },
+  { "paid off", WF_SLOT_PRINCIPAL },
+  { "payment", WF_SLOT_PAYMENT }, { "paying", WF_SLOT_PAYMENT }, { "pay", WF_SLOT_PAYMENT },
+  { "repay", WF_SLOT_PAYMENT },
+  { "price", WF_SLOT_PRICE }, { "sell", WF_SLOT_PRICE }, { "charge", WF_SLOT_PRICE },
+  { "priced", WF_SLOT_PRICE }, { "ticket", WF_SLOT_PRICE }, { "fee", WF_SLOT_PRICE },
+  { "cost", WF_SLOT_UNIT_COST }, { "costs", WF_SLOT_UNIT_COST }, { "costing", WF_SLOT_UNIT_COST },
+  { "costs me", WF_SLOT_UNIT_COST }, { "cost me", WF_SLOT_UNIT_COST }, { "costs us", WF_SLOT_UNIT_COST }, { "unit cost", WF_SLOT_UNIT_COST },
+  { "variable", WF_SLOT_UNIT_COST }, { "to make", WF_SLOT_UNIT_COST }, { "to produce", WF_SLOT_UNIT_COST },
+  { "materials", WF_SLOT_UNIT_COST }, { "buy them", WF_SLOT_UNIT_COST }, { "wholesale", WF_SLOT_UNIT_COST },
+  { "fixed", WF_SLOT_FIXED_COSTS }, { "fixed cost", WF_SLOT_FIXED_COSTS }, { "fixed costs", WF_SLOT_FIXED_COSTS }, { "rent", WF_SLOT_FIXED_COSTS },
+  { "overhead", WF_SLOT_FIXED_COSTS }, { "overheads", WF_SLOT_FIXED_COSTS },
+  { "bank", WF_SLOT_CASH }, { "cash", WF_SLOT_CASH }, { "have", WF_SLOT_CASH }, { "reserves", WF_SLOT_CASH },
+  { "burn", WF_SLOT_BURN }, { "burning", WF_SLOT_BURN }, { "spend", WF_SLOT_BURN },
+  { "spending", WF_SLOT_BURN }, { "expenses", WF_SLOT_BURN }, { "spends", WF_SLOT_BURN }, { "losing", WF_SLOT_BURN },
+  { "outgoings", WF_SLOT_BURN },
+  { "revenue", WF_SLOT_REVENUE }, { "sales", WF_SLOT_REVENUE }, { "turnover", WF_SLOT_REVENUE },
+  { "income", WF_SLOT_REVENUE }, { "bring in", WF_SLOT_REVENUE }, { "making", WF_SLOT_REVENUE },
+  { "salary", WF_SLOT_SALARY }, { "wage", WF_SLOT_SALARY }, { "wages", WF_SLOT_SALARY },
+  { "paid", WF_SLOT_SALARY },
+  { "invest", WF_SLOT_INVESTMENT }, { "investment", WF_SLOT_INVESTMENT }, { "buy", WF_SLOT_INVESTMENT },
+  { "buying", WF_SLOT_INVESTMENT }, { "upfront", WF_SLOT_INVESTMENT }, { "up front", WF_SLOT_INVESTMENT },
+  { "purchase", WF_SLOT_INVESTMENT }, { "outlay", WF_SLOT_INVESTMENT }, { "spend on", WF_SLOT_INVESTMENT },
+  { "save", WF_SLOT_CASH_FLOW }, { "saves", WF_SLOT_CASH_FLOW }, { "saving", WF_SLOT_CASH_FLOW },
+  { "earns", WF_SLOT_CASH_FLOW }, { "earning", WF_SLOT_CASH_FLOW }, { "generates", WF_SLOT_CASH_FLOW },
+  { "returns", WF_SLOT_CASH_FLOW }, { "returning", WF_SLOT_CASH_FLOW }, { "generate", WF_SLOT_CASH_FLOW },
+  { "cash flow", WF_SLOT_CASH_FLOW }, { "earn", WF_SLOT_CASH_FLOW }, { "extra profit", WF_SLOT_CASH_FLOW },
+  { "brings in", WF_SLOT_CASH_FLOW }, { "inflow", WF_SLOT_CASH_FLOW },
+  { "deposit", WF_SLOT_DEPOSIT }, { "contribute", WF_SLOT_DEPOSIT }, { "put away", WF_SLOT_DEPOSIT },
+  { "put aside", WF_SLOT_DEPOSIT }, { "put in", WF_SLOT_DEPOSIT }, { "adding", WF_SLOT_DEPOSIT },
+  { "salvage", WF_SLOT_SALVAGE }, { "resale", WF_SLOT_SALVAGE }, { "residual", WF_SLOT_SALVAGE },
+  { "scrap", WF_SLOT_SALVAGE }, { "sell it for", WF_SLOT_SALVAGE },
+  { "profit of", WF_SLOT_TARGET_PROFIT }, { "target", WF_SLOT_TARGET_PROFIT },
+  { "make a profit", WF_SLOT_TARGET_PROFIT },
+  { "receivable", WF_SLOT_RECEIVABLES }, { "receivables", WF_SLOT_RECEIVABLES },
+  { "owed to me", WF_SLOT_RECEIVABLES }, { "customers owe", WF_SLOT_RECEIVABLES },
+  { "payable", WF_SLOT_PAYABLES }, { "payables", WF_SLOT_PAYABLES }, { "i owe suppliers", WF_SLOT_PAYABLES },
+  { "inventory", WF_SLOT_INVENTORY }, { "stock", WF_SLOT_INVENTORY },
+  { "cost of goods", WF_SLOT_COGS }, { "cogs", WF_SLOT_COGS },
+  { "per order", WF_SLOT_ORDER_COST }, { "order cost", WF_SLOT_ORDER_COST }, { "to order", WF_SLOT_ORDER_COST },
+  { "to place an order", WF_SLOT_ORDER_COST },
+  { "holding", WF_SLOT_HOLDING_COST }, { "to hold", WF_SLOT_HOLDING_COST }, { "to store", WF_SLOT_HOLDING_COST },
+  { "storage", WF_SLOT_HOLDING_COST },
+  { "worth", WF_SLOT_AMOUNT }, { "lump sum", WF_SLOT_AMOUNT }, { "from", WF_SLOT_AMOUNT },
+  { "to", WF_SLOT_TARGET_AMOUNT },
+};
+
+/* Nouns right after an amount ("a 40k van loan", "$8,000 of inventory"). */
+static const RoleWord money_after[] = {
+  { "loan", WF_SLOT_PRINCIPAL }, { "mortgage", WF_SLOT_PRINCIPAL }, { "debt", WF_SLOT_PRINCIPAL },
+  { "balance", WF_SLOT_PRINCIPAL }, { "credit card", WF_SLOT_PRINCIPAL }, { "on my card", WF_SLOT_PRINCIPAL },
+  { "on a credit", WF_SLOT_PRINCIPAL }, { "on the card", WF_SLOT_PRINCIPAL },
+  { "salary", WF_SLOT_SALARY }, { "in salary", WF_SLOT_SALARY },
+  { "in the bank", WF_SLOT_CASH }, { "in cash", WF_SLOT_CASH }, { "of cash", WF_SLOT_CASH },
+  { "cash", WF_SLOT_CASH }, { "in savings", WF_SLOT_CASH }, { "left", WF_SLOT_CASH },
+  { "in revenue", WF_SLOT_REVENUE }, { "of revenue", WF_SLOT_REVENUE }, { "revenue", WF_SLOT_REVENUE },
+  { "in sales", WF_SLOT_REVENUE }, { "sales", WF_SLOT_REVENUE },
+  { "in fixed", WF_SLOT_FIXED_COSTS }, { "fixed", WF_SLOT_FIXED_COSTS }, { "of fixed", WF_SLOT_FIXED_COSTS },
+  { "rent", WF_SLOT_FIXED_COSTS }, { "in overhead", WF_SLOT_FIXED_COSTS }, { "overhead", WF_SLOT_FIXED_COSTS },
+  { "in receivables", WF_SLOT_RECEIVABLES }, { "of receivables", WF_SLOT_RECEIVABLES },
+  { "receivables", WF_SLOT_RECEIVABLES },
+  { "in payables", WF_SLOT_PAYABLES }, { "of payables", WF_SLOT_PAYABLES }, { "payables", WF_SLOT_PAYABLES },
+  { "of inventory", WF_SLOT_INVENTORY }, { "in inventory", WF_SLOT_INVENTORY }, { "inventory", WF_SLOT_INVENTORY },
+  { "of stock", WF_SLOT_INVENTORY }, { "in stock", WF_SLOT_INVENTORY },
+  { "cost of goods", WF_SLOT_COGS }, { "in cost of goods", WF_SLOT_COGS }, { "cogs", WF_SLOT_COGS },
+  { "in cogs", WF_SLOT_COGS },
+  { "per order", WF_SLOT_ORDER_COST }, { "an order", WF_SLOT_ORDER_COST }, { "to place", WF_SLOT_ORDER_COST },
+  { "to hold", WF_SLOT_HOLDING_COST }, { "to store", WF_SLOT_HOLDING_COST },
+  { "salvage", WF_SLOT_SALVAGE }, { "scrap", WF_SLOT_SALVAGE },
+  { "profit", WF_SLOT_TARGET_PROFIT }, { "of profit", WF_SLOT_TARGET_PROFIT },
+};
+
+static const RoleWord percent_before[] = {
+  { "interest", WF_SLOT_RATE }, { "apr", WF_SLOT_RATE }, { "rate", WF_SLOT_RATE }, { "at", WF_SLOT_RATE },
+  { "return", WF_SLOT_RATE }, { "returns", WF_SLOT_RATE }, { "yield", WF_SLOT_RATE },
+  { "earn", WF_SLOT_RATE }, { "earning", WF_SLOT_RATE }, { "earns", WF_SLOT_RATE },
+  { "compound", WF_SLOT_RATE }, { "paying", WF_SLOT_RATE }, { "charges", WF_SLOT_RATE },
+  { "discount rate", WF_SLOT_DISCOUNT_RATE }, { "hurdle", WF_SLOT_DISCOUNT_RATE },
+  { "cost of capital", WF_SLOT_DISCOUNT_RATE }, { "wacc", WF_SLOT_DISCOUNT_RATE },
+  { "discounting", WF_SLOT_DISCOUNT_RATE }, { "discounted at", WF_SLOT_DISCOUNT_RATE },
+  { "grow", WF_SLOT_GROWTH }, { "grows", WF_SLOT_GROWTH }, { "growth", WF_SLOT_GROWTH },
+  { "growing", WF_SLOT_GROWTH }, { "increase", WF_SLOT_GROWTH }, { "increasing", WF_SLOT_GROWTH },
+  { "rise", WF_SLOT_GROWTH }, { "rising", WF_SLOT_GROWTH },
+  { "raise", WF_SLOT_PRICE_CHANGE }, { "price", WF_SLOT_PRICE_CHANGE }, { "prices", WF_SLOT_PRICE_CHANGE },
+  { "put up", WF_SLOT_PRICE_CHANGE }, { "cut", WF_SLOT_PRICE_CHANGE }, { "lower", WF_SLOT_PRICE_CHANGE },
+  { "discount", WF_SLOT_PRICE_CHANGE }, { "reduce", WF_SLOT_PRICE_CHANGE }, { "drop prices", WF_SLOT_PRICE_CHANGE },
+  { "lose", WF_SLOT_CUSTOMER_LOSS }, { "losing", WF_SLOT_CUSTOMER_LOSS }, { "loss", WF_SLOT_CUSTOMER_LOSS },
+  { "churn", WF_SLOT_CUSTOMER_LOSS }, { "fewer", WF_SLOT_CUSTOMER_LOSS }, { "drop", WF_SLOT_CUSTOMER_LOSS },
+  { "leave", WF_SLOT_CUSTOMER_LOSS }, { "volume", WF_SLOT_CUSTOMER_LOSS },
+  { "margin", WF_SLOT_MARGIN }, { "markup", WF_SLOT_MARKUP }, { "mark up", WF_SLOT_MARKUP },
+  { "mark it up", WF_SLOT_MARKUP }, { "mark-up", WF_SLOT_MARKUP },
+  { "on-cost", WF_SLOT_OVERHEAD_RATE }, { "oncost", WF_SLOT_OVERHEAD_RATE },
+  { "benefits", WF_SLOT_OVERHEAD_RATE }, { "payroll tax", WF_SLOT_OVERHEAD_RATE },
+  { "on top", WF_SLOT_OVERHEAD_RATE },
+};
+
+static const RoleWord percent_after[] = {
+  { "apr", WF_SLOT_RATE }, { "interest", WF_SLOT_RATE }, { "apy", WF_SLOT_RATE },
+  { "return", WF_SLOT_RATE }, { "a year return", WF_SLOT_RATE }, { "annual return", WF_SLOT_RATE },
+  { "discount rate", WF_SLOT_DISCOUNT_RATE }, { "hurdle", WF_SLOT_DISCOUNT_RATE },
+  { "growth", WF_SLOT_GROWTH }, { "a year growth", WF_SLOT_GROWTH }, { "annual growth", WF_SLOT_GROWTH },
+  { "more", WF_SLOT_GROWTH },
+  { "of customers", WF_SLOT_CUSTOMER_LOSS }, { "of my customers", WF_SLOT_CUSTOMER_LOSS },
+  { "of our customers", WF_SLOT_CUSTOMER_LOSS }, { "of clients", WF_SLOT_CUSTOMER_LOSS },
+  { "of sales", WF_SLOT_CUSTOMER_LOSS }, { "of volume", WF_SLOT_CUSTOMER_LOSS },
+  { "of them", WF_SLOT_CUSTOMER_LOSS }, { "fewer", WF_SLOT_CUSTOMER_LOSS }, { "churn", WF_SLOT_CUSTOMER_LOSS },
+  { "of my subscribers", WF_SLOT_CUSTOMER_LOSS }, { "of subscribers", WF_SLOT_CUSTOMER_LOSS },
+  { "margin", WF_SLOT_MARGIN }, { "gross margin", WF_SLOT_MARGIN },
+  { "markup", WF_SLOT_MARKUP }, { "mark-up", WF_SLOT_MARKUP },
+  { "on-costs", WF_SLOT_OVERHEAD_RATE }, { "on top", WF_SLOT_OVERHEAD_RATE },
+  { "in benefits", WF_SLOT_OVERHEAD_RATE }, { "overhead", WF_SLOT_OVERHEAD_RATE },
+};
+
+/* The nearest keyword in `window` (the one ending last; a longer one wins a tie). */
+static int
+nearest_role (const char     *window,
+              const RoleWord *words,
+              guint           n_words,
+              int            *out_pos)
+{
+  int best = -1;
+  int best_end = -1;
+  size_t best_len = 0;
+  guint i;
+
+  for (i = 0; i < n_words; i++)
+    {
+      const char *hit = window;
+      size_t len = strlen (words[i].word);
+
+      while ((hit = strstr (hit, words[i].word)) != NULL)
+        {
+          int end = (int) (hit - window + len);
+          gboolean boundary_before = hit == window || !g_ascii_isalpha (hit[-1]);
+          /* Whole words only: "pay" must not match "payback". */
+          gboolean boundary_after = !g_ascii_isalpha (hit[len]);
+
+          if (boundary_before && boundary_after && (end > best_end || (end == best_end && len > best_len)))
+            {
+              best = (int) words[i].slot;
+              best_end = end;
+              best_len = len;
+            }
+          hit += 1;
+        }
+    }
+  if (out_pos != NULL)
+    *out_pos = best_end;
+  return best;
+}
+
+/* The first keyword at the very start of `window` (after spaces). */
+static int
+leading_role (const char     *window,
+              const RoleWord *words,
+              guint           n_words)
+{
+  int best = -1;
+  size_t best_len = 0;
+  const char *w = window;
+  guint i;
+
+  while (*w != '\0' && !g_ascii_isalnum (*w))
+    w++;
+  /* Skip filler: "a 40k van loan", "$500 on my card". */
+  for (i = 0; i < n_words; i++)
+    {
+      size_t len = strlen (words[i].word);
+      const char *candidates[4];
+      const char *next = w;
+      guint c;
+
+      candidates[0] = w;
+      for (c = 1; c < 3; c++)
+        {
+          while (g_ascii_isalpha (*next) || *next == '-')
+            next++;
+          next = skip_spaces (next);
+          candidates[c] = next;
+        }
+      candidates[3] = NULL;
+      for (c = 0; candidates[c] != NULL; c++)
+        if (strncmp (candidates[c], words[i].word, len) == 0 && !g_ascii_isalpha (candidates[c][len]) &&
+            len > best_len)
+          {
+            best = (int) words[i].slot;
+            best_len = len;
+          }
+    }
+  return best;
+}
+
+typedef struct
+{
+  WfQuantity *q;
+  int         slot;         /* generic role, or -1 */
+} Assigned;
+
+/* ---- intents ------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *pattern;
+  WfIntent    intent;
+  int         weight;
+} IntentWord;
+
+static const IntentWord intent_words[] = {
+  { "loan", WF_INTENT_LOAN_PAYMENT, 3 }, { "mortgage", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "monthly payment", WF_INTENT_LOAN_PAYMENT, 3 }, { "repayment", WF_INTENT_LOAN_PAYMENT, 2 },
+  { "borrow", WF_INTENT_LOAN_PAYMENT, 2 }, { "amortiz", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "amortis", WF_INTENT_LOAN_PAYMENT, 3 }, { "afford", WF_INTENT_LOAN_PAYMENT, 1 },
+  { "finance", WF_INTENT_LOAN_PAYMENT, 1 }, { "financing", WF_INTENT_LOAN_PAYMENT, 1 },
+  { "payments be", WF_INTENT_LOAN_PAYMENT, 2 }, { "payment be", WF_INTENT_LOAN_PAYMENT, 2 },
+  { "total interest", WF_INTENT_LOAN_PAYMENT, 2 }, { "how much interest", WF_INTENT_LOAN_PAYMENT, 2 },
+  { "pay off", WF_INTENT_LOAN_PAYOFF, 3 }, { "payoff", WF_INTENT_LOAN_PAYOFF, 3 },
+  { "paid off", WF_INTENT_LOAN_PAYOFF, 3 }, { "debt free", WF_INTENT_LOAN_PAYOFF, 4 },
+  { "debt-free", WF_INTENT_LOAN_PAYOFF, 4 }, { "clear my", WF_INTENT_LOAN_PAYOFF, 2 },
+  { "credit card", WF_INTENT_LOAN_PAYOFF, 2 }, { "pay it off", WF_INTENT_LOAN_PAYOFF, 3 },
+  { "npv", WF_INTENT_NPV_IRR, 5 }, { "net present value", WF_INTENT_NPV_IRR, 5 },
+  { "irr", WF_INTENT_NPV_IRR, 5 }, { "internal rate of return", WF_INTENT_NPV_IRR, 5 },
+  { "worth investing", WF_INTENT_NPV_IRR, 3 }, { "discount rate", WF_INTENT_NPV_IRR, 2 },
+  { "worth it", WF_INTENT_NPV_IRR, 1 }, { "is it worth", WF_INTENT_NPV_IRR, 1 },
+  { "hurdle rate", WF_INTENT_NPV_IRR, 3 }, { "cost of capital", WF_INTENT_NPV_IRR, 2 },
+  { "present value", WF_INTENT_TIME_VALUE, 4 }, { "future value", WF_INTENT_TIME_VALUE, 4 },
+  { "worth today", WF_INTENT_TIME_VALUE, 4 }, { "annuity", WF_INTENT_TIME_VALUE, 4 },
+  { "in today's money", WF_INTENT_TIME_VALUE, 4 }, { "today's dollars", WF_INTENT_TIME_VALUE, 4 },
+  { "effective annual", WF_INTENT_RATE_CONVERSION, 5 }, { "effective rate", WF_INTENT_RATE_CONVERSION, 5 },
+  { "apr to", WF_INTENT_RATE_CONVERSION, 3 }, { "convert", WF_INTENT_RATE_CONVERSION, 2 },
+  { "monthly rate", WF_INTENT_RATE_CONVERSION, 3 }, { "apy", WF_INTENT_RATE_CONVERSION, 2 },
+  { "ear", WF_INTENT_RATE_CONVERSION, 2 }, { "per month is that", WF_INTENT_RATE_CONVERSION, 3 },
+  { "cagr", WF_INTENT_GROWTH, 5 }, { "compound annual growth", WF_INTENT_GROWTH, 5 },
+  { "doubl", WF_INTENT_GROWTH, 3 }, { "grow", WF_INTENT_GROWTH, 2 }, { "growth", WF_INTENT_GROWTH, 2 },
+  { "projection", WF_INTENT_GROWTH, 2 }, { "project", WF_INTENT_GROWTH, 1 },
+  { "growth rate", WF_INTENT_GROWTH, 2 }, { "went from", WF_INTENT_GROWTH, 2 },
+  { "growing", WF_INTENT_GROWTH, 2 }, { "grows", WF_INTENT_GROWTH, 2 },
+  { "will they be", WF_INTENT_GROWTH, 2 }, { "will it be in", WF_INTENT_GROWTH, 2 },
+  { "will revenue be", WF_INTENT_GROWTH, 3 }, { "will sales be", WF_INTENT_GROWTH, 3 },
+  { "break even", WF_INTENT_BREAK_EVEN, 5 }, { "break-even", WF_INTENT_BREAK_EVEN, 5 },
+  { "breakeven", WF_INTENT_BREAK_EVEN, 5 }, { "how many units", WF_INTENT_BREAK_EVEN, 3 },
+  { "cover my costs", WF_INTENT_BREAK_EVEN, 3 }, { "cover costs", WF_INTENT_BREAK_EVEN, 3 },
+  { "cover my fixed", WF_INTENT_BREAK_EVEN, 3 }, { "how many do i need to sell", WF_INTENT_BREAK_EVEN, 4 },
+  { "need to sell", WF_INTENT_BREAK_EVEN, 3 },
+  { "raise prices", WF_INTENT_PRICE_CHANGE, 4 }, { "raise my price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "raise our price", WF_INTENT_PRICE_CHANGE, 4 }, { "price increase", WF_INTENT_PRICE_CHANGE, 4 },
+  { "increase prices", WF_INTENT_PRICE_CHANGE, 4 }, { "increase my price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "put up my price", WF_INTENT_PRICE_CHANGE, 4 }, { "put prices up", WF_INTENT_PRICE_CHANGE, 4 },
+  { "cut prices", WF_INTENT_PRICE_CHANGE, 4 }, { "cut my price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "lower prices", WF_INTENT_PRICE_CHANGE, 4 }, { "lower my price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "lose customers", WF_INTENT_PRICE_CHANGE, 2 }, { "customers", WF_INTENT_PRICE_CHANGE, 1 },
+  { "churn", WF_INTENT_PRICE_CHANGE, 1 }, { "price change", WF_INTENT_PRICE_CHANGE, 3 },
+  { "raise rates", WF_INTENT_PRICE_CHANGE, 3 }, { "raise my rates", WF_INTENT_PRICE_CHANGE, 3 },
+  { "runway", WF_INTENT_CASH_RUNWAY, 5 }, { "run out of cash", WF_INTENT_CASH_RUNWAY, 5 },
+  { "run out of money", WF_INTENT_CASH_RUNWAY, 5 }, { "runs out", WF_INTENT_CASH_RUNWAY, 4 },
+  { "burn", WF_INTENT_CASH_RUNWAY, 2 }, { "how long will my cash", WF_INTENT_CASH_RUNWAY, 4 },
+  { "how long will the money", WF_INTENT_CASH_RUNWAY, 4 }, { "last", WF_INTENT_CASH_RUNWAY, 1 },
+  { "payback", WF_INTENT_PAYBACK, 5 }, { "pay for itself", WF_INTENT_PAYBACK, 5 },
+  { "pays for itself", WF_INTENT_PAYBACK, 5 }, { "pay back", WF_INTENT_PAYBACK, 4 },
+  { "pay itself back", WF_INTENT_PAYBACK, 5 }, { "recoup", WF_INTENT_PAYBACK, 4 },
+  { "earn back", WF_INTENT_PAYBACK, 4 }, { "get my money back", WF_INTENT_PAYBACK, 4 },
+  { "margin", WF_INTENT_MARGIN_MARKUP, 3 }, { "markup", WF_INTENT_MARGIN_MARKUP, 4 },
+  { "mark up", WF_INTENT_MARGIN_MARKUP, 4 }, { "mark-up", WF_INTENT_MARGIN_MARKUP, 4 },
+  { "what should i charge", WF_INTENT_MARGIN_MARKUP, 3 }, { "what price", WF_INTENT_MARGIN_MARKUP, 2 },
+  { "depreciat", WF_INTENT_DEPRECIATION, 5 }, { "straight-line", WF_INTENT_DEPRECIATION, 4 },
+  { "straight line", WF_INTENT_DEPRECIATION, 4 }, { "declining balance", WF_INTENT_DEPRECIATION, 5 },
+  { "book value", WF_INTENT_DEPRECIATION, 4 }, { "write down", WF_INTENT_DEPRECIATION, 2 },
+  { "dso", WF_INTENT_WORKING_CAPITAL, 5 }, { "dio", WF_INTENT_WORKING_CAPITAL, 5 },
+  { "dpo", WF_INTENT_WORKING_CAPITAL, 5 }, { "days sales outstanding", WF_INTENT_WORKING_CAPITAL, 5 },
+  { "cash conversion cycle", WF_INTENT_WORKING_CAPITAL, 5 }, { "working capital", WF_INTENT_WORKING_CAPITAL, 4 },
+  { "receivable", WF_INTENT_WORKING_CAPITAL, 2 }, { "payable", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "days to get paid", WF_INTENT_WORKING_CAPITAL, 3 },
+  { "eoq", WF_INTENT_INVENTORY, 5 }, { "economic order quantity", WF_INTENT_INVENTORY, 5 },
+  { "reorder point", WF_INTENT_INVENTORY, 5 }, { "order quantity", WF_INTENT_INVENTORY, 4 },
+  { "how much stock", WF_INTENT_INVENTORY, 3 }, { "how many should i order", WF_INTENT_INVENTORY, 4 },
+  { "safety stock", WF_INTENT_INVENTORY, 3 }, { "when to reorder", WF_INTENT_INVENTORY, 4 },
+  { "hire", WF_INTENT_HIRING_COST, 3 }, { "hiring", WF_INTENT_HIRING_COST, 3 },
+  { "new employee", WF_INTENT_HIRING_COST, 3 }, { "salary", WF_INTENT_HIRING_COST, 2 },
+  { "headcount", WF_INTENT_HIRING_COST, 2 }, { "payroll", WF_INTENT_HIRING_COST, 2 },
+  { "employ", WF_INTENT_HIRING_COST, 2 },
+  { "savings", WF_INTENT_SAVINGS_GROWTH, 2 }, { "save", WF_INTENT_SAVINGS_GROWTH, 2 },
+  { "retire", WF_INTENT_SAVINGS_GROWTH, 3 }, { "nest egg", WF_INTENT_SAVINGS_GROWTH, 3 },
+  { "put away", WF_INTENT_SAVINGS_GROWTH, 3 }, { "put aside", WF_INTENT_SAVINGS_GROWTH, 3 },
+  { "compound interest", WF_INTENT_SAVINGS_GROWTH, 3 }, { "how much will i have", WF_INTENT_SAVINGS_GROWTH, 3 },
+  { "will it grow to", WF_INTENT_SAVINGS_GROWTH, 3 }, { "invest", WF_INTENT_SAVINGS_GROWTH, 1 },
+  { "emergency fund", WF_INTENT_SAVINGS_GROWTH, 3 },
+};
+
+/* Words that make a question financial at all (for general_model and refusal). */
+static const char *finance_lexicon[] = {
+  "money", "cash", "profit", "revenue", "price", "pricing", "cost", "costs", "invest", "budget",
+  "tax", "interest", "rate", "loan", "salary", "business", "sales", "expense", "expenses",
+  "dollar", "income", "customer", "margin", "spend", "pay", "afford", "debt", "finance",
+  "financial", "forecast", "valuation", "equity", "shares", "dividend", "rent", "payroll",
+  "invoice", "bank", "fund", "return", "capital", "budget", "wage", "fee", "subscription",
+  "inflation", "currency", "earn", "worth", "$", "\xe2\x82\xac", "\xc2\xa3", "roi",
+  "ebitda", "p&l", "balance sheet", "lease", "buy", "sell", "overhead", "quote",
+};
+
+/* Requests the product must never try to do. */
+static const char *destructive_patterns[] = {
+  "rm -rf", "delete all", "delete my", "delete the", "delete every", "drop table", "drop database",
+  "truncate table", "wipe", "format my", "format the disk", "erase", "destroy", "shutdown",
+  "shut down the", "kill all", "/etc/passwd", "/etc/shadow", "ssh key", "private key",
+  "password", "hack", "exploit", "malware", "ransomware", "keylogger", "steal", "launder",
+  "money laundering", "evade tax", "tax evasion", "hide money from", "fork bomb", "ddos",
+  "bypass the sandbox", "escape the sandbox", "reverse shell",
+};
+
+static gboolean
+contains_word (const char *text,
+               const char *word)
+{
+  const char *hit = text;
+  size_t len = strlen (word);
+
+  while ((hit = strstr (hit, word)) != NULL)
+    {
+      gboolean before_ok = hit == text || !g_ascii_isalpha (hit[-1]) || !g_ascii_isalpha (word[0]);
+      /* Patterns ending in a stem ("amortis", "doubl") match longer words. */
+      gboolean after_ok = TRUE;
+
+      if (len >= 2 && len <= 4 && g_ascii_isalpha (word[len - 1]))
+        after_ok = !g_ascii_isalpha (hit[len]);
+      if (before_ok && after_ok)
+        return TRUE;
+      hit += 1;
+    }
+  return FALSE;
+}
+
+static void
+score_intents (const char *lower,
+               int         scores[WF_INTENT_LAST])
+{
+  guint i;
+
+  memset (scores, 0, sizeof (int) * WF_INTENT_LAST);
+  for (i = 0; i < G_N_ELEMENTS (intent_words); i++)
+    if (contains_word (lower, intent_words[i].pattern))
+      scores[intent_words[i].intent] += intent_words[i].weight;
+
+  /* Combinations that settle common ambiguities. */
+  if (scores[WF_INTENT_LOAN_PAYOFF] > 0 && contains_word (lower, "how long"))
+    scores[WF_INTENT_LOAN_PAYOFF] += 2;
+  if (scores[WF_INTENT_CASH_RUNWAY] > 0 && contains_word (lower, "how long"))
+    scores[WF_INTENT_CASH_RUNWAY] += 1;
+  if (contains_word (lower, "how many months") && contains_word (lower, "cash"))
+    scores[WF_INTENT_CASH_RUNWAY] += 3;
+  if (scores[WF_INTENT_PAYBACK] > 0)
+    scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 2);
+  if (scores[WF_INTENT_NPV_IRR] >= 3)
+    scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 2);
+  if (scores[WF_INTENT_PRICE_CHANGE] >= 4 && scores[WF_INTENT_MARGIN_MARKUP] > 0)
+    scores[WF_INTENT_MARGIN_MARKUP] -= 1;
+  if (scores[WF_INTENT_HIRING_COST] > 0 && scores[WF_INTENT_MARGIN_MARKUP] == 0)
+    scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 1);
+  if (scores[WF_INTENT_LOAN_PAYOFF] >= 3 && scores[WF_INTENT_LOAN_PAYMENT] > 0 &&
+      !contains_word (lower, "monthly payment") && !contains_word (lower, "payment be"))
+    scores[WF_INTENT_LOAN_PAYMENT] -= 1;
+  if (scores[WF_INTENT_BREAK_EVEN] >= 5)
+    scores[WF_INTENT_PAYBACK] = MAX (0, scores[WF_INTENT_PAYBACK] - 2);
+  if (scores[WF_INTENT_GROWTH] > 0 && scores[WF_INTENT_SAVINGS_GROWTH] >= 2 &&
+      scores[WF_INTENT_GROWTH] < 5)
+    scores[WF_INTENT_GROWTH] -= 1;
+  if (scores[WF_INTENT_RATE_CONVERSION] > 0 && scores[WF_INTENT_LOAN_PAYMENT] > 0 &&
+      scores[WF_INTENT_RATE_CONVERSION] >= 3)
+    scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
+  if (scores[WF_INTENT_TIME_VALUE] >= 4)
+    scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 2);
+}
+
+/* ---- per-intent role mapping -------------------------------------------- */
+
+typedef struct
+{
+  WfSlot from;
+  WfSlot to;
+} Remap;
+
+static WfSlot
+remap_slot (WfIntent intent,
+            WfSlot   slot)
+{
+  static const Remap loan[] = {
+    { WF_SLOT_INVESTMENT, WF_SLOT_PRINCIPAL }, { WF_SLOT_UNIT_COST, WF_SLOT_PRINCIPAL },
+    { WF_SLOT_AMOUNT, WF_SLOT_PRINCIPAL }, { WF_SLOT_CASH, WF_SLOT_PRINCIPAL },
+    { WF_SLOT_CASH_FLOW, WF_SLOT_PAYMENT }, { WF_SLOT_DEPOSIT, WF_SLOT_PAYMENT },
+    { WF_SLOT_BURN, WF_SLOT_PAYMENT }, { WF_SLOT_GROWTH, WF_SLOT_RATE },
+    { WF_SLOT_TARGET_AMOUNT, WF_SLOT_PRINCIPAL }, { WF_SLOT_PRICE, WF_SLOT_PRINCIPAL },
+  };
+  static const Remap npv[] = {
+    { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
+    { WF_SLOT_PRICE, WF_SLOT_INVESTMENT }, { WF_SLOT_AMOUNT, WF_SLOT_INVESTMENT },
+    { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
+    { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_DISCOUNT_RATE },
+    { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
+    { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+  };
+  static const Remap payback[] = {
+    { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
+    { WF_SLOT_PRICE, WF_SLOT_INVESTMENT }, { WF_SLOT_AMOUNT, WF_SLOT_INVESTMENT },
+    { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
+    { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
+    { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+    { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
+  };
+  static const Remap break_even[] = {
+    { WF_SLOT_BURN, WF_SLOT_FIXED_COSTS }, { WF_SLOT_PAYMENT, WF_SLOT_FIXED_COSTS },
+    { WF_SLOT_INVESTMENT, WF_SLOT_UNIT_COST }, { WF_SLOT_CASH_FLOW, WF_SLOT_TARGET_PROFIT },
+    { WF_SLOT_CUSTOMERS, WF_SLOT_UNITS }, { WF_SLOT_SALARY, WF_SLOT_FIXED_COSTS },
+  };
+  static const Remap price_change[] = {
+    { WF_SLOT_UNITS, WF_SLOT_CUSTOMERS }, { WF_SLOT_GROWTH, WF_SLOT_PRICE_CHANGE },
+    { WF_SLOT_PAYMENT, WF_SLOT_PRICE }, { WF_SLOT_CASH_FLOW, WF_SLOT_REVENUE },
+    { WF_SLOT_AMOUNT, WF_SLOT_REVENUE }, { WF_SLOT_MARGIN, WF_SLOT_MARGIN },
+  };
+  static const Remap runway[] = {
+    { WF_SLOT_FIXED_COSTS, WF_SLOT_BURN }, { WF_SLOT_PAYMENT, WF_SLOT_BURN },
+    { WF_SLOT_UNIT_COST, WF_SLOT_BURN }, { WF_SLOT_PRINCIPAL, WF_SLOT_CASH },
+    { WF_SLOT_AMOUNT, WF_SLOT_CASH }, { WF_SLOT_INVESTMENT, WF_SLOT_CASH },
+    { WF_SLOT_CASH_FLOW, WF_SLOT_REVENUE }, { WF_SLOT_SALARY, WF_SLOT_BURN },
+    { WF_SLOT_DEPOSIT, WF_SLOT_CASH }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
+  };
+  static const Remap margin[] = {
+    { WF_SLOT_INVESTMENT, WF_SLOT_UNIT_COST }, { WF_SLOT_PAYMENT, WF_SLOT_UNIT_COST },
+    { WF_SLOT_RATE, WF_SLOT_MARGIN }, { WF_SLOT_PRICE_CHANGE, WF_SLOT_MARKUP },
+  };
+  static const Remap growth[] = {
+    { WF_SLOT_REVENUE, WF_SLOT_AMOUNT }, { WF_SLOT_CASH, WF_SLOT_AMOUNT },
+    { WF_SLOT_INVESTMENT, WF_SLOT_AMOUNT }, { WF_SLOT_CUSTOMERS, WF_SLOT_AMOUNT },
+    { WF_SLOT_UNITS, WF_SLOT_AMOUNT }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
+    { WF_SLOT_PRINCIPAL, WF_SLOT_AMOUNT }, { WF_SLOT_PRICE_CHANGE, WF_SLOT_GROWTH },
+  };
+  static const Remap savings[] = {
+    { WF_SLOT_CASH_FLOW, WF_SLOT_DEPOSIT }, { WF_SLOT_PAYMENT, WF_SLOT_DEPOSIT },
+    { WF_SLOT_CASH, WF_SLOT_AMOUNT }, { WF_SLOT_PRINCIPAL, WF_SLOT_AMOUNT },
+    { WF_SLOT_INVESTMENT, WF_SLOT_AMOUNT }, { WF_SLOT_GROWTH, WF_SLOT_RATE },
+    { WF_SLOT_REVENUE, WF_SLOT_DEPOSIT }, { WF_SLOT_BURN, WF_SLOT_DEPOSIT },
+    { WF_SLOT_DISCOUNT_RATE, WF_SLOT_RATE },
+  };
+  static const Remap time_value[] = {
+    { WF_SLOT_CASH, WF_SLOT_AMOUNT }, { WF_SLOT_PRINCIPAL, WF_SLOT_AMOUNT },
+    { WF_SLOT_INVESTMENT, WF_SLOT_AMOUNT }, { WF_SLOT_CASH_FLOW, WF_SLOT_PAYMENT },
+    { WF_SLOT_DEPOSIT, WF_SLOT_PAYMENT }, { WF_SLOT_DISCOUNT_RATE, WF_SLOT_RATE },
+    { WF_SLOT_GROWTH, WF_SLOT_RATE }, { WF_SLOT_TARGET_AMOUNT, WF_SLOT_AMOUNT },
+    { WF_SLOT_REVENUE, WF_SLOT_PAYMENT },
+  };
+  static const Remap rate[] = {
+    { WF_SLOT_DISCOUNT_RATE, WF_SLOT_RATE }, { WF_SLOT_GROWTH, WF_SLOT_RATE },
+  };
+  static const Remap hiring[] = {
+    { WF_SLOT_PAYMENT, WF_SLOT_SALARY }, { WF_SLOT_UNIT_COST, WF_SLOT_SALARY },
+    { WF_SLOT_PRICE, WF_SLOT_SALARY }, { WF_SLOT_CUSTOMERS, WF_SLOT_HEADCOUNT },
+    { WF_SLOT_UNITS, WF_SLOT_HEADCOUNT }, { WF_SLOT_RATE, WF_SLOT_OVERHEAD_RATE },
+    { WF_SLOT_GROWTH, WF_SLOT_OVERHEAD_RATE }, { WF_SLOT_BURN, WF_SLOT_SALARY },
+    { WF_SLOT_CASH_FLOW, WF_SLOT_SALARY },
+  };
+  static const Remap depreciation[] = {
+    { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
+    { WF_SLOT_PRICE, WF_SLOT_INVESTMENT }, { WF_SLOT_AMOUNT, WF_SLOT_INVESTMENT },
+    { WF_SLOT_TARGET_AMOUNT, WF_SLOT_SALVAGE }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+  };
+  static const Remap working[] = {
+    { WF_SLOT_UNIT_COST, WF_SLOT_COGS }, { WF_SLOT_PRINCIPAL, WF_SLOT_RECEIVABLES },
+  };
+  static const Remap inventory[] = {
+    { WF_SLOT_CUSTOMERS, WF_SLOT_UNITS }, { WF_SLOT_UNIT_COST, WF_SLOT_ORDER_COST },
+    { WF_SLOT_PRICE, WF_SLOT_ORDER_COST },
+  };
+  const Remap *table = NULL;
+  guint n = 0;
+  guint i;
+
+#define USE(t) G_STMT_START { table = t; n = G_N_ELEMENTS (t); } G_STMT_END
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+    case WF_INTENT_LOAN_PAYOFF:
+      USE (loan);
+      break;
+    case WF_INTENT_NPV_IRR:
+      USE (npv);
+      break;
+    case WF_INTENT_PAYBACK:
+      USE (payback);
+      break;
+    case WF_INTENT_BREAK_EVEN:
+      USE (break_even);
+      break;
+    case WF_INTENT_PRICE_CHANGE:
+      USE (price_change);
+      break;
+    case WF_INTENT_CASH_RUNWAY:
+      USE (runway);
+      break;
+    case WF_INTENT_MARGIN_MARKUP:
+      USE (margin);
+      break;
+    case WF_INTENT_GROWTH:
+      USE (growth);
+      break;
+    case WF_INTENT_SAVINGS_GROWTH:
+      USE (savings);
+      break;
+    case WF_INTENT_TIME_VALUE:
+      USE (time_value);
+      break;
+    case WF_INTENT_RATE_CONVERSION:
+      USE (rate);
+      break;
+    case WF_INTENT_HIRING_COST:
+      USE (hiring);
+      break;
+    case WF_INTENT_DEPRECIATION:
+      USE (depreciation);
+      break;
+    case WF_INTENT_WORKING_CAPITAL:
+      USE (working);
+      break;
+    case WF_INTENT_INVENTORY:
+      USE (inventory);
+      break;
+    case WF_INTENT_NONE:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      break;
+    }
+#undef USE
+  for (i = 0; i < n; i++)
+    if (table[i].from == slot)
+      return table[i].to;
+  return slot;
+}
+
+/* Slots that take an amount whose role the wording did not tell, in order. */
+static const WfSlot *
+fill_order (WfIntent      intent,
+            WfQueryKind   kind,
+            const WfQuantity *q)
+{
+  static const WfSlot none[] = { WF_SLOT_LAST };
+  static const WfSlot loan_money[] = { WF_SLOT_PRINCIPAL, WF_SLOT_PAYMENT, WF_SLOT_LAST };
+  static const WfSlot loan_monthly[] = { WF_SLOT_PAYMENT, WF_SLOT_PRINCIPAL, WF_SLOT_LAST };
+  static const WfSlot rate_pct[] = { WF_SLOT_RATE, WF_SLOT_LAST };
+  static const WfSlot npv_money[] = { WF_SLOT_INVESTMENT, WF_SLOT_CASH_FLOW, WF_SLOT_SALVAGE, WF_SLOT_LAST };
+  static const WfSlot npv_pct[] = { WF_SLOT_DISCOUNT_RATE, WF_SLOT_GROWTH, WF_SLOT_LAST };
+  static const WfSlot payback_pct[] = { WF_SLOT_GROWTH, WF_SLOT_LAST };
+  static const WfSlot be_money[] = { WF_SLOT_PRICE, WF_SLOT_UNIT_COST, WF_SLOT_FIXED_COSTS, WF_SLOT_LAST };
+  static const WfSlot be_units[] = { WF_SLOT_UNITS, WF_SLOT_LAST };
+  static const WfSlot pc_money[] = { WF_SLOT_PRICE, WF_SLOT_UNIT_COST, WF_SLOT_LAST };
+  static const WfSlot pc_pct[] = { WF_SLOT_PRICE_CHANGE, WF_SLOT_CUSTOMER_LOSS, WF_SLOT_LAST };
+  static const WfSlot pc_count[] = { WF_SLOT_CUSTOMERS, WF_SLOT_LAST };
+  static const WfSlot runway_money[] = { WF_SLOT_CASH, WF_SLOT_BURN, WF_SLOT_REVENUE, WF_SLOT_LAST };
+  static const WfSlot runway_monthly[] = { WF_SLOT_BURN, WF_SLOT_REVENUE, WF_SLOT_CASH, WF_SLOT_LAST };
+  static const WfSlot growth_pct[] = { WF_SLOT_GROWTH, WF_SLOT_LAST };
+  static const WfSlot margin_money[] = { WF_SLOT_UNIT_COST, WF_SLOT_PRICE, WF_SLOT_LAST };
+  static const WfSlot margin_pct[] = { WF_SLOT_MARGIN, WF_SLOT_LAST };
+  static const WfSlot growth_money[] = { WF_SLOT_AMOUNT, WF_SLOT_TARGET_AMOUNT, WF_SLOT_LAST };
+  static const WfSlot savings_money[] = { WF_SLOT_AMOUNT, WF_SLOT_DEPOSIT, WF_SLOT_LAST };
+  static const WfSlot savings_monthly[] = { WF_SLOT_DEPOSIT, WF_SLOT_AMOUNT, WF_SLOT_LAST };
+  static const WfSlot tv_money[] = { WF_SLOT_AMOUNT, WF_SLOT_LAST };
+  static const WfSlot tv_periodic[] = { WF_SLOT_PAYMENT, WF_SLOT_AMOUNT, WF_SLOT_LAST };
+  static const WfSlot hiring_money[] = { WF_SLOT_SALARY, WF_SLOT_LAST };
+  static const WfSlot hiring_count[] = { WF_SLOT_HEADCOUNT, WF_SLOT_LAST };
+  static const WfSlot hiring_pct[] = { WF_SLOT_OVERHEAD_RATE, WF_SLOT_LAST };
+  static const WfSlot dep_money[] = { WF_SLOT_INVESTMENT, WF_SLOT_SALVAGE, WF_SLOT_LAST };
+  static const WfSlot wc_money[] = { WF_SLOT_REVENUE, WF_SLOT_RECEIVABLES, WF_SLOT_COGS,
+                                     WF_SLOT_INVENTORY, WF_SLOT_PAYABLES, WF_SLOT_LAST };
+  static const WfSlot inv_money[] = { WF_SLOT_ORDER_COST, WF_SLOT_HOLDING_COST, WF_SLOT_LAST };
+  static const WfSlot inv_units[] = { WF_SLOT_UNITS, WF_SLOT_LAST };
+  gboolean monthly = q->per_month;
+
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+    case WF_INTENT_LOAN_PAYOFF:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return monthly ? loan_monthly : (kind == WF_QUERY_KIND_MONEY ? loan_money : none);
+      return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
+    case WF_INTENT_NPV_IRR:
+      if (kind == WF_QUERY_KIND_MONEY)
+        return npv_money;
+      return kind == WF_QUERY_KIND_PERCENT ? npv_pct : none;
+    case WF_INTENT_PAYBACK:
+      if (kind == WF_QUERY_KIND_MONEY)
+        return npv_money;
+      return kind == WF_QUERY_KIND_PERCENT ? payback_pct : none;
+    case WF_INTENT_BREAK_EVEN:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return be_money;
+      return kind == WF_QUERY_KIND_COUNT ? be_units : none;
+    case WF_INTENT_PRICE_CHANGE:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return pc_money;
+      if (kind == WF_QUERY_KIND_COUNT)
+        return pc_count;
+      return kind == WF_QUERY_KIND_PERCENT ? pc_pct : none;
+    case WF_INTENT_CASH_RUNWAY:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return monthly ? runway_monthly : runway_money;
+      return kind == WF_QUERY_KIND_PERCENT ? growth_pct : none;
+    case WF_INTENT_MARGIN_MARKUP:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return margin_money;
+      return kind == WF_QUERY_KIND_PERCENT ? margin_pct : none;
+    case WF_INTENT_GROWTH:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER || kind == WF_QUERY_KIND_COUNT)
+        return growth_money;
+      return kind == WF_QUERY_KIND_PERCENT ? growth_pct : none;
+    case WF_INTENT_SAVINGS_GROWTH:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return monthly ? savings_monthly : savings_money;
+      return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
+    case WF_INTENT_TIME_VALUE:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return (monthly || q->per_year) ? tv_periodic : tv_money;
+      return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
+    case WF_INTENT_RATE_CONVERSION:
+      return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
+    case WF_INTENT_HIRING_COST:
+      if (kind == WF_QUERY_KIND_MONEY)
+        return hiring_money;
+      if (kind == WF_QUERY_KIND_COUNT || kind == WF_QUERY_KIND_NUMBER)
+        return hiring_count;
+      return kind == WF_QUERY_KIND_PERCENT ? hiring_pct : none;
+    case WF_INTENT_DEPRECIATION:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return dep_money;
+      return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
+    case WF_INTENT_WORKING_CAPITAL:
+      return kind == WF_QUERY_KIND_MONEY ? wc_money : none;
+    case WF_INTENT_INVENTORY:
+      if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
+        return inv_money;
+      return kind == WF_QUERY_KIND_COUNT ? inv_units : none;
+    case WF_INTENT_NONE:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      return none;
+    }
+}
+
+/* Money per month or per year, as the slot wants it. */
+static double
+normalise_money (WfSlot            slot,
+                 WfIntent          intent,
+                 const WfQuantity *q)
+{
+  double v = q->value;
+
+  switch (slot)
+    {
+    case WF_SLOT_BURN:
+    case WF_SLOT_PAYMENT:
+    case WF_SLOT_DEPOSIT:
+    case WF_SLOT_FIXED_COSTS:
+      if (q->per_year)
+        return v / 12.0;
+      if (q->per_day)
+        return v * 365.0 / 12.0;
+      return v;
+    case WF_SLOT_REVENUE:
+      if (intent == WF_INTENT_WORKING_CAPITAL)
+        return q->per_month ? v * 12.0 : v;
+      if (q->per_year)
+        return v / 12.0;
+      return v;
+    case WF_SLOT_COGS:
+      return q->per_month ? v * 12.0 : v;
+    case WF_SLOT_SALARY:
+    case WF_SLOT_CASH_FLOW:
+      if (q->per_month)
+        return v * 12.0;
+      if (q->per_day)
+        return v * 365.0;
+      return v;
+    default:
+      return v;
+    }
+}
+
+static gboolean
+window_has_any (const char  *window,
+                const char **words)
+{
+  int i;
+
+  for (i = 0; words[i] != NULL; i++)
+    if (contains_word (window, words[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assign_roles (const char    *lower,
+              GPtrArray     *quantities,
+              WfIntent       intent,
+              WfQueryParams *params)
+{
+  static const char *negative_words[] = { "cut", "lower", "drop prices", "reduce", "decrease",
+                                          "discount", "slash", NULL };
+  g_autofree Assigned *assigned = g_new0 (Assigned, MAX (quantities->len, 1));
+  gboolean period_taken = FALSE;
+  guint i;
+
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+      int window_start = i > 0 ? ((WfQuantity *) g_ptr_array_index (quantities, i - 1))->end : 0;
+      int after_end = i + 1 < quantities->len
+                      ? ((WfQuantity *) g_ptr_array_index (quantities, i + 1))->start
+                      : (int) strlen (lower);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      int role = -1;
+      int j;
+
+      /* Offsets come from the same text; clamp anyway so a mismatch can
+       * never read outside it. */
+      after_end = CLAMP (after_end, 0, (int) strlen (lower));
+      if (q->end > after_end)
+        after_end = q->end = MIN (q->end, (int) strlen (lower));
+      window_start = MAX (window_start, q->start - 60);
+      window_start = CLAMP (window_start, 0, q->start);
+      /* A clause boundary ends the before-window: "…, and rent is" */
+      before = g_strndup (lower + window_start, q->start - window_start);
+      for (j = (int) strlen (before) - 1; j >= 0; j--)
+        if (before[j] == '.' || before[j] == ';' || before[j] == '?' || before[j] == '!')
+          {
+            memmove (before, before + j + 1, strlen (before + j + 1) + 1);
+            break;
+          }
+      after = g_strndup (lower + q->end, MIN (after_end - q->end, 40));
+
+      assigned[i].q = q;
+      switch (q->kind)
+        {
+        case WF_QUERY_KIND_MONEY:
+          role = leading_role (after, money_after, G_N_ELEMENTS (money_after));
+          if (role < 0)
+            role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+          break;
+        case WF_QUERY_KIND_NUMBER:
+          role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+          if (role == WF_SLOT_TARGET_AMOUNT || role == WF_SLOT_AMOUNT)
+            role = -1;
+          break;
+        case WF_QUERY_KIND_PERCENT:
+          role = leading_role (after, percent_after, G_N_ELEMENTS (percent_after));
+          if (role < 0)
+            role = nearest_role (before, percent_before, G_N_ELEMENTS (percent_before), NULL);
+          if (role == WF_SLOT_PRICE_CHANGE && window_has_any (before, negative_words))
+            q->value = -fabs (q->value);
+          break;
+        case WF_QUERY_KIND_COUNT:
+          {
+            guint k;
+
+            for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
+              if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
+                role = (int) count_nouns[k].slot;
+          }
+          break;
+        case WF_QUERY_KIND_PERIOD:
+          if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0)
+            role = WF_SLOT_LEAD_DAYS;
+          else if (!period_taken)
+            {
+              role = WF_SLOT_TERM_MONTHS;
+              period_taken = TRUE;
+            }
+          break;
+        default:
+          break;
+        }
+      if (role >= 0)
+        role = (int) remap_slot (intent, (WfSlot) role);
+      /* In an investment question the amount "a year" / "a month" is the
+       * return and a one-off amount is the cost, whatever verb came first. */
+      if ((intent == WF_INTENT_NPV_IRR || intent == WF_INTENT_PAYBACK) && q->kind == WF_QUERY_KIND_MONEY &&
+          role != WF_SLOT_SALVAGE)
+        {
+          if (q->per_month || q->per_year)
+            role = WF_SLOT_CASH_FLOW;
+          else if (role == WF_SLOT_CASH_FLOW)
+            role = WF_SLOT_INVESTMENT;
+        }
+      /* "from $2m to $3m" only means start/end in a growth question. */
+      if ((role == WF_SLOT_AMOUNT || role == WF_SLOT_TARGET_AMOUNT) &&
+          intent != WF_INTENT_GROWTH && intent != WF_INTENT_TIME_VALUE &&
+          intent != WF_INTENT_SAVINGS_GROWTH)
+        role = -1;
+      if (role == WF_SLOT_TARGET_AMOUNT && intent == WF_INTENT_SAVINGS_GROWTH)
+        role = -1;
+      /* A markup question names its percentage "markup" anywhere. */
+      if (intent == WF_INTENT_MARGIN_MARKUP && q->kind == WF_QUERY_KIND_PERCENT &&
+          role != WF_SLOT_MARGIN && role != WF_SLOT_MARKUP)
+        role = (contains_word (lower, "markup") || contains_word (lower, "mark up") ||
+                contains_word (lower, "mark-up")) ? WF_SLOT_MARKUP : WF_SLOT_MARGIN;
+      /* A slot given twice keeps the first; the second falls to the fill order. */
+      if (role >= 0 && role < WF_SLOT_LAST && !isnan (params->values[role]))
+        role = -1;
+      assigned[i].slot = role;
+      if (role >= 0 && role < WF_SLOT_LAST)
+        {
+          double v = q->value;
+
+          if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
+            v = normalise_money ((WfSlot) role, intent, q);
+          if (role == WF_SLOT_LEAD_DAYS)
+            v = q->raw * (g_str_has_prefix (q->noun, "week") ? 7.0 : 1.0);
+          if (q->kind == WF_QUERY_KIND_PERCENT && (role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE) &&
+              q->per_month)
+            {
+              v *= 12.0;
+              params->rate_monthly = TRUE;
+            }
+          params->values[role] = v;
+        }
+    }
+
+  /* Second pass: amounts with no role fill the intent's slots in order. */
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = assigned[i].q;
+      const WfSlot *order;
+      int k;
+
+      if (assigned[i].slot >= 0 || q->kind == WF_QUERY_KIND_PERIOD)
+        continue;
+      order = fill_order (intent, q->kind, q);
+      for (k = 0; order[k] != WF_SLOT_LAST; k++)
+        if (isnan (params->values[order[k]]))
+          {
+            double v = q->value;
+
+            if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
+              v = normalise_money (order[k], intent, q);
+            if (q->kind == WF_QUERY_KIND_PERCENT && order[k] == WF_SLOT_RATE && q->per_month)
+              {
+                v *= 12.0;
+                params->rate_monthly = TRUE;
+              }
+            params->values[order[k]] = v;
+            assigned[i].slot = order[k];
+            break;
+          }
+    }
+}
+
+static char *
+detect_focus (const char *lower,
+              WfIntent    intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_NPV_IRR:
+      if (contains_word (lower, "irr") || contains_word (lower, "internal rate") ||
+          contains_word (lower, "rate of return"))
+        return g_strdup ("irr");
+      return NULL;
+    case WF_INTENT_LOAN_PAYMENT:
+      if (contains_word (lower, "total interest") || contains_word (lower, "how much interest") ||
+          contains_word (lower, "interest will i pay") || contains_word (lower, "interest do i pay"))
+        return g_strdup ("total_interest");
+      return NULL;
+    case WF_INTENT_GROWTH:
+      if (contains_word (lower, "doubl"))
+        return g_strdup ("doubling");
+      if (contains_word (lower, "cagr") || contains_word (lower, "compound annual growth") ||
+          contains_word (lower, "went from") || contains_word (lower, "growth rate"))
+        return g_strdup ("cagr");
+      return NULL;
+    case WF_INTENT_TIME_VALUE:
+      if (contains_word (lower, "future value") || contains_word (lower, "will it be worth") ||
+          contains_word (lower, "be worth in"))
+        return g_strdup ("fv");
+      return g_strdup ("pv");
+    case WF_INTENT_RATE_CONVERSION:
+      if (contains_word (lower, "to apr") || contains_word (lower, "into apr") ||
+          contains_word (lower, "nominal"))
+        return g_strdup ("apr");
+      return NULL;
+    case WF_INTENT_DEPRECIATION:
+      if (contains_word (lower, "declining"))
+        return g_strdup ("declining");
+      return NULL;
+    case WF_INTENT_INVENTORY:
+      if (contains_word (lower, "reorder") || contains_word (lower, "when to order"))
+        return g_strdup ("reorder");
+      return NULL;
+    case WF_INTENT_NONE:
+    case WF_INTENT_LOAN_PAYOFF:
+    case WF_INTENT_BREAK_EVEN:
+    case WF_INTENT_PRICE_CHANGE:
+    case WF_INTENT_CASH_RUNWAY:
+    case WF_INTENT_PAYBACK:
+    case WF_INTENT_MARGIN_MARKUP:
+    case WF_INTENT_WORKING_CAPITAL:
+    case WF_INTENT_HIRING_COST:
+    case WF_INTENT_SAVINGS_GROWTH:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      return NULL;
+    }
+}
+
+/* ---- clarification ------------------------------------------------------- */
+
+static char *
+fmt_money (double v)
+{
+  if (v >= 1e6 && fmod (v, 1e4) == 0)
+    return g_strdup_printf ("$%.2gm", v / 1e6);
+  if (v == floor (v))
+    {
+      g_autofree char *digits = g_strdup_printf ("%.0f", v);
+      GString *out = g_string_new ("$");
+      size_t len = strlen (digits);
+      size_t i;
+
+      for (i = 0; i < len; i++)
+        {
+          g_string_append_c (out, digits[i]);
+          if ((len - i - 1) % 3 == 0 && i + 1 < len)
+            g_string_append_c (out, ',');
+        }
+      return g_string_free (out, FALSE);
+    }
+  return g_strdup_printf ("$%.2f", v);
+}
+
+static char *
+fmt_percent (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.4g", v * 100.0);
+  return g_strdup_printf ("%s%%", buf);
+}
+
+static char *
+fmt_period (double months)
+{
+  if (months >= 12 && fmod (months, 12) == 0)
+    return g_strdup_printf (ngettext ("%.0f year", "%.0f years", (gulong) (months / 12)), months / 12);
+  return g_strdup_printf (ngettext ("%.0f month", "%.0f months", (gulong) months), months);
+}
+
+/* The templates' own defaults, so an option reads like a real question. */
+static double
+default_money (WfIntent intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return 25000;
+    case WF_INTENT_LOAN_PAYOFF:
+      return 5000;
+    case WF_INTENT_NPV_IRR:
+    case WF_INTENT_DEPRECIATION:
+      return 50000;
+    case WF_INTENT_GROWTH:
+    case WF_INTENT_CASH_RUNWAY:
+      return 100000;
+    case WF_INTENT_PAYBACK:
+      return 20000;
+    case WF_INTENT_MARGIN_MARKUP:
+      return 30;
+    case WF_INTENT_HIRING_COST:
+      return 60000;
+    case WF_INTENT_SAVINGS_GROWTH:
+      return 500;
+    default:
+      return 10000;
+    }
+}
+
+static double
+default_percent (WfIntent intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return 0.07;
+    case WF_INTENT_LOAN_PAYOFF:
+      return 0.2;
+    case WF_INTENT_GROWTH:
+    case WF_INTENT_PRICE_CHANGE:
+      return 0.1;
+    case WF_INTENT_MARGIN_MARKUP:
+      return 0.4;
+    case WF_INTENT_RATE_CONVERSION:
+      return 0.12;
+    default:
+      return 0.05;
+    }
+}
+
+/* One complete question per intent, filled with what the user gave. */
+static char *
+rephrase (WfIntent             intent,
+          const WfQueryParams *p)
+{
+  g_autofree char *m1 = NULL;
+  g_autofree char *m2 = NULL;
+  g_autofree char *pc = NULL;
+  g_autofree char *per = NULL;
+  double money = NAN;
+  double pct = NAN;
+  int i;
+
+  /* The first amount and rate given, whatever role they had. */
+  for (i = 0; i < WF_SLOT_LAST; i++)
+    {
+      gboolean is_pct = i == WF_SLOT_RATE || i == WF_SLOT_GROWTH || i == WF_SLOT_PRICE_CHANGE ||
+                        i == WF_SLOT_CUSTOMER_LOSS || i == WF_SLOT_DISCOUNT_RATE ||
+                        i == WF_SLOT_MARGIN || i == WF_SLOT_MARKUP || i == WF_SLOT_OVERHEAD_RATE;
+      gboolean is_money = !is_pct && i != WF_SLOT_TERM_MONTHS && i != WF_SLOT_UNITS &&
+                          i != WF_SLOT_CUSTOMERS && i != WF_SLOT_HEADCOUNT && i != WF_SLOT_LEAD_DAYS;
+
+      if (isnan (p->values[i]))
+        continue;
+      if (is_pct && isnan (pct))
+        pct = fabs (p->values[i]);
+      if (is_money && isnan (money))
+        money = p->values[i];
+    }
+  m1 = fmt_money (isnan (money) ? default_money (intent) : money);
+  pc = fmt_percent (isnan (pct) ? default_percent (intent) : pct);
+  per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 60 : p->values[WF_SLOT_TERM_MONTHS]);
+
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return g_strdup_printf (_("What is the monthly payment on a %s loan at %s over %s?"), m1, pc, per);
+    case WF_INTENT_LOAN_PAYOFF:
+      return g_strdup_printf (_("How long will it take to pay off %s at %s interest paying %s a month?"),
+                              m1, pc, (m2 = fmt_money (isnan (money) ? 250 : floor (money / 20))));
+    case WF_INTENT_NPV_IRR:
+      return g_strdup_printf (_("What are the NPV and IRR of investing %s that returns %s a year for %s?"),
+                              m1, (m2 = fmt_money (floor ((isnan (money) ? 50000 : money) / 4))), per);
+    case WF_INTENT_TIME_VALUE:
+      return g_strdup_printf (_("What is %s received in %s worth today at %s a year?"), m1, per, pc);
+    case WF_INTENT_RATE_CONVERSION:
+      return g_strdup_printf (_("What effective annual rate is an APR of %s compounded monthly?"), pc);
+    case WF_INTENT_GROWTH:
+      return g_strdup_printf (_("What will %s become growing %s a year for %s?"), m1, pc, per);
+    case WF_INTENT_BREAK_EVEN:
+      return g_strdup_printf (_("How many units do I need to sell to break even with %s of fixed costs a month?"), m1);
+    case WF_INTENT_PRICE_CHANGE:
+      return g_strdup_printf (_("What happens to my profit if I raise prices by %s and lose 5%% of customers?"), pc);
+    case WF_INTENT_CASH_RUNWAY:
+      return g_strdup_printf (_("How many months of runway do I have with %s in the bank?"), m1);
+    case WF_INTENT_PAYBACK:
+      return g_strdup_printf (_("How long until a %s investment pays for itself?"), m1);
+    case WF_INTENT_MARGIN_MARKUP:
+      return g_strdup_printf (_("What price gives a %s margin on a cost of %s?"), pc, m1);
+    case WF_INTENT_DEPRECIATION:
+      return g_strdup_printf (_("What is the straight-line depreciation of a %s asset over %s?"), m1, per);
+    case WF_INTENT_WORKING_CAPITAL:
+      return g_strdup (_("What are my DSO, DIO and DPO from my receivables, inventory and payables?"));
+    case WF_INTENT_INVENTORY:
+      return g_strdup (_("What is my economic order quantity and reorder point?"));
+    case WF_INTENT_HIRING_COST:
+      return g_strdup_printf (_("What does hiring one person on a %s salary really cost per year?"), m1);
+    case WF_INTENT_SAVINGS_GROWTH:
+      return g_strdup_printf (_("How much will I have if I save %s a month at %s for %s?"),
+                              (m2 = fmt_money (isnan (money) ? 500 : money)), pc,
+                              (g_free (per), per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 120 : p->values[WF_SLOT_TERM_MONTHS])));
+    case WF_INTENT_NONE:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      return NULL;
+    }
+}
+
+/* Related questions to offer when only one intent is a candidate. */
+static WfIntent
+sibling_intent (WfIntent intent)
+{
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+      return WF_INTENT_LOAN_PAYOFF;
+    case WF_INTENT_LOAN_PAYOFF:
+      return WF_INTENT_LOAN_PAYMENT;
+    case WF_INTENT_NPV_IRR:
+      return WF_INTENT_PAYBACK;
+    case WF_INTENT_PAYBACK:
+      return WF_INTENT_NPV_IRR;
+    case WF_INTENT_BREAK_EVEN:
+      return WF_INTENT_MARGIN_MARKUP;
+    case WF_INTENT_MARGIN_MARKUP:
+      return WF_INTENT_BREAK_EVEN;
+    case WF_INTENT_PRICE_CHANGE:
+      return WF_INTENT_MARGIN_MARKUP;
+    case WF_INTENT_CASH_RUNWAY:
+      return WF_INTENT_BREAK_EVEN;
+    case WF_INTENT_GROWTH:
+      return WF_INTENT_SAVINGS_GROWTH;
+    case WF_INTENT_SAVINGS_GROWTH:
+      return WF_INTENT_GROWTH;
+    case WF_INTENT_TIME_VALUE:
+      return WF_INTENT_SAVINGS_GROWTH;
+    case WF_INTENT_RATE_CONVERSION:
+      return WF_INTENT_LOAN_PAYMENT;
+    case WF_INTENT_HIRING_COST:
+      return WF_INTENT_CASH_RUNWAY;
+    case WF_INTENT_DEPRECIATION:
+      return WF_INTENT_PAYBACK;
+    case WF_INTENT_WORKING_CAPITAL:
+      return WF_INTENT_CASH_RUNWAY;
+    case WF_INTENT_INVENTORY:
+      return WF_INTENT_WORKING_CAPITAL;
+    case WF_INTENT_NONE:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      return WF_INTENT_LOAN_PAYMENT;
+    }
+}
+
+static GPtrArray *
+clarify_options (const int            scores[WF_INTENT_LAST],
+                 WfIntent             best,
+                 const WfQueryParams *params)
+{
+  GPtrArray *options = g_ptr_array_new_with_free_func (g_free);
+  gboolean used[WF_INTENT_LAST] = { FALSE, };
+  int round;
+
+  /* Candidates by score, best first, at most four. */
+  for (round = 0; round < 4; round++)
+    {
+      int pick = -1;
+      int i;
+
+      for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
+        if (!used[i] && scores[i] > 0 && (pick < 0 || scores[i] > scores[pick]))
+          pick = i;
+      if (pick < 0)
+        break;
+      used[pick] = TRUE;
+      g_ptr_array_add (options, rephrase ((WfIntent) pick, params));
+    }
+  if (best <= WF_INTENT_NONE || best >= WF_INTENT_GENERAL_MODEL)
+    best = WF_INTENT_LOAN_PAYMENT;
+  if (!used[best])
+    {
+      used[best] = TRUE;
+      g_ptr_array_add (options, rephrase (best, params));
+    }
+  while (options->len < 2)
+    {
+      WfIntent sib = sibling_intent (best);
+      int i;
+
+      if (used[sib])
+        for (i = 1, sib = WF_INTENT_NONE; i < WF_INTENT_GENERAL_MODEL; i++)
+          if (!used[i])
+            {
+              sib = (WfIntent) i;
+              break;
+            }
+      used[sib] = TRUE;
+      g_ptr_array_add (options, rephrase (sib, params));
+      best = sib;
+    }
+  return options;
+}
+
+/* With no intent word at all, the financial words hint at what to offer. */
+static void
+hint_intents (const char *lower,
+              int         scores[WF_INTENT_LAST])
+{
+  static const struct
+  {
+    const char *word;
+    WfIntent    intents[3];
+  } hints[] = {
+    { "profit", { WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE, WF_INTENT_MARGIN_MARKUP } },
+    { "price", { WF_INTENT_PRICE_CHANGE, WF_INTENT_MARGIN_MARKUP, WF_INTENT_BREAK_EVEN } },
+    { "cost", { WF_INTENT_BREAK_EVEN, WF_INTENT_HIRING_COST, WF_INTENT_LOAN_PAYMENT } },
+    { "money", { WF_INTENT_CASH_RUNWAY, WF_INTENT_SAVINGS_GROWTH, WF_INTENT_LOAN_PAYMENT } },
+    { "cash", { WF_INTENT_CASH_RUNWAY, WF_INTENT_PAYBACK, WF_INTENT_WORKING_CAPITAL } },
+    { "invest", { WF_INTENT_NPV_IRR, WF_INTENT_PAYBACK, WF_INTENT_SAVINGS_GROWTH } },
+    { "sales", { WF_INTENT_GROWTH, WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE } },
+    { "revenue", { WF_INTENT_GROWTH, WF_INTENT_BREAK_EVEN, WF_INTENT_PRICE_CHANGE } },
+  };
+  guint i, k;
+
+  for (i = 0; i < G_N_ELEMENTS (hints); i++)
+    if (strstr (lower, hints[i].word) != NULL)
+      for (k = 0; k < 3; k++)
+        scores[hints[i].intents[k]] += 3 - (int) k;
+}
+
+/* ---- follow-ups ---------------------------------------------------------- */
+
+static gboolean
+looks_like_follow_up (const char *lower,
+                      guint       n_words)
+{
+  static const char *openers[] = {
+    "what about", "how about", "what if", "and ", "now ", "try ", "instead", "with ",
+    "at ", "over ", "for ", "same ", "ok ", "okay ", "then ", "but ", "make it", "change ",
+    "use ", "if ", "say ", "and if", "what would", NULL,
+  };
+  const char *s = lower;
+  int i;
+
+  while (*s == ' ')
+    s++;
+  if (n_words > 14)
+    return FALSE;
+  for (i = 0; openers[i] != NULL; i++)
+    if (g_str_has_prefix (s, openers[i]))
+      return TRUE;
+  return contains_word (lower, "instead") || contains_word (lower, "same but") ||
+         contains_word (lower, "same thing");
+}
+
+/* The slot a bare "what about 10%?" changes, per intent. */
+static WfSlot
+primary_slot (WfIntent    intent,
+              WfQueryKind kind)
+{
+  if (kind == WF_QUERY_KIND_PERIOD)
+    return WF_SLOT_TERM_MONTHS;
+  if (kind == WF_QUERY_KIND_PERCENT)
+    switch (intent)
+      {
+      case WF_INTENT_NPV_IRR:
+        return WF_SLOT_DISCOUNT_RATE;
+      case WF_INTENT_GROWTH:
+      case WF_INTENT_PAYBACK:
+      case WF_INTENT_CASH_RUNWAY:
+        return WF_SLOT_GROWTH;
+      case WF_INTENT_PRICE_CHANGE:
+        return WF_SLOT_PRICE_CHANGE;
+      case WF_INTENT_MARGIN_MARKUP:
+        return WF_SLOT_MARGIN;
+      case WF_INTENT_HIRING_COST:
+        return WF_SLOT_OVERHEAD_RATE;
+      case WF_INTENT_NONE:
+      case WF_INTENT_LOAN_PAYMENT:
+      case WF_INTENT_LOAN_PAYOFF:
+      case WF_INTENT_TIME_VALUE:
+      case WF_INTENT_RATE_CONVERSION:
+      case WF_INTENT_BREAK_EVEN:
+      case WF_INTENT_DEPRECIATION:
+      case WF_INTENT_WORKING_CAPITAL:
+      case WF_INTENT_INVENTORY:
+      case WF_INTENT_SAVINGS_GROWTH:
+      case WF_INTENT_GENERAL_MODEL:
+      case WF_INTENT_LAST:
+      default:
+        return WF_SLOT_RATE;
+      }
+  if (kind == WF_QUERY_KIND_COUNT)
+    switch (intent)
+      {
+      case WF_INTENT_HIRING_COST:
+        return WF_SLOT_HEADCOUNT;
+      case WF_INTENT_PRICE_CHANGE:
+        return WF_SLOT_CUSTOMERS;
+      default:
+        return WF_SLOT_UNITS;
+      }
+  switch (intent)
+    {
+    case WF_INTENT_LOAN_PAYMENT:
+    case WF_INTENT_LOAN_PAYOFF:
+      return WF_SLOT_PRINCIPAL;
+    case WF_INTENT_NPV_IRR:
+    case WF_INTENT_PAYBACK:
+    case WF_INTENT_DEPRECIATION:
+      return WF_SLOT_INVESTMENT;
+    case WF_INTENT_BREAK_EVEN:
+    case WF_INTENT_PRICE_CHANGE:
+      return WF_SLOT_PRICE;
+    case WF_INTENT_CASH_RUNWAY:
+      return WF_SLOT_CASH;
+    case WF_INTENT_MARGIN_MARKUP:
+      return WF_SLOT_UNIT_COST;
+    case WF_INTENT_HIRING_COST:
+      return WF_SLOT_SALARY;
+    case WF_INTENT_SAVINGS_GROWTH:
+      return WF_SLOT_DEPOSIT;
+    case WF_INTENT_GROWTH:
+    case WF_INTENT_TIME_VALUE:
+      return WF_SLOT_AMOUNT;
+    case WF_INTENT_NONE:
+    case WF_INTENT_RATE_CONVERSION:
+    case WF_INTENT_WORKING_CAPITAL:
+    case WF_INTENT_INVENTORY:
+    case WF_INTENT_GENERAL_MODEL:
+    case WF_INTENT_LAST:
+    default:
+      return WF_SLOT_AMOUNT;
+    }
+}
+
+static WfQueryParams *
+follow_up_params (const char          *lower,
+                  GPtrArray           *quantities,
+                  WfIntent             intent,
+                  const WfQueryParams *previous)
+{
+  WfQueryParams *params = wf_query_params_copy (previous);
+  g_autoptr(WfQueryParams) update = wf_query_params_new ();
+  guint i;
+
+  /* Roles the wording tells win; bare numbers change the intent's main slot. */
+  assign_roles (lower, quantities, intent, update);
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+      WfSlot slot = primary_slot (intent, q->kind);
+      int k;
+      gboolean placed = FALSE;
+
+      for (k = 0; k < WF_SLOT_LAST; k++)
+        if (!isnan (update->values[k]) && update->values[k] == q->value)
+          placed = TRUE;
+      if (q->kind == WF_QUERY_KIND_PERIOD)
+        placed = FALSE;
+      if (!placed || q->kind == WF_QUERY_KIND_PERIOD)
+        {
+          double v = q->value;
+
+          if (q->kind == WF_QUERY_KIND_PERCENT && slot == WF_SLOT_RATE && q->per_month)
+            v *= 12.0;
+          /* A bare percent replaces the main rate even if the roles guessed another slot. */
+          if (q->kind == WF_QUERY_KIND_PERCENT)
+            {
+              int k2;
+
+              for (k2 = 0; k2 < WF_SLOT_LAST; k2++)
+                if (!isnan (update->values[k2]) && fabs (fabs (update->values[k2]) - fabs (q->value)) < 1e-12 &&
+                    isnan (previous->values[k2]))
+                  update->values[k2] = NAN;
+            }
+          update->values[slot] = v;
+        }
+    }
+  wf_query_params_merge (params, update);
+  return params;
+}
+
+/* ---- the router ---------------------------------------------------------- */
+
+static double
+confidence_for (int         best_score,
+                int         second_score,
+                guint       n_quantities)
+{
+  double c;
+
+  if (best_score >= 5)
+    c = 0.95;
+  else if (best_score == 4)
+    c = 0.9;
+  else if (best_score == 3)
+    c = 0.85;
+  else if (best_score == 2)
+    c = 0.65;
+  else if (best_score == 1)
+    c = 0.5;
+  else
+    c = 0.0;
+  if (best_score > 0 && best_score <= 3 && n_quantities >= 2)
+    c += 0.1;
+  if (best_score > 0 && n_quantities == 0)
+    c -= 0.1;
+  /* Two intents as likely as each other: ask, don't guess. */
+  if (second_score > 0 && best_score - second_score <= 0 )
+    c = MIN (c, 0.7);
+  return CLAMP (c, 0.0, 1.0);
+}
+
+WfRoute *
+wf_query_route (const char            *text,
+                const WfQueryContext  *context,
+                GError               **error)
+{
+  WfQueryContext defaults;
+  g_autoptr(WfRoute) route = NULL;
+  g_autoptr(GPtrArray) quantities = NULL;
+  g_autofree char *lower = NULL;
+  g_auto(GStrv) words = NULL;
+  int scores[WF_INTENT_LAST];
+  int best = WF_INTENT_NONE;
+  int second_score = 0;
+  int lexicon_hits = 0;
+  guint n_words;
+  guint i;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error_literal (error, WF_QUERY_ROUTER_ERROR, WF_QUERY_ROUTER_ERROR_INVALID,
+                           _("The question is not valid UTF-8 text."));
+      return NULL;
+    }
+  if (strlen (text) > WF_QUERY_MAX_LENGTH)
+    {
+      g_set_error (error, WF_QUERY_ROUTER_ERROR, WF_QUERY_ROUTER_ERROR_INVALID,
+                   _("The question is too long (more than %d characters). Shorten it and ask again."),
+                   WF_QUERY_MAX_LENGTH);
+      return NULL;
+    }
+  /* Not stripped: the quantities' byte offsets index this same text. */
+  lower = g_ascii_strdown (text, -1);
+  if (strspn (lower, " \t\r\n") == strlen (lower))
+    {
+      g_set_error_literal (error, WF_QUERY_ROUTER_ERROR, WF_QUERY_ROUTER_ERROR_INVALID,
+                           _("The question is empty."));
+      return NULL;
+    }
+  if (context == NULL)
+    {
+      wf_query_context_init (&defaults);
+      context = &defaults;
+    }
+
+  route = g_new0 (WfRoute, 1);
+  route->options = g_ptr_array_new_with_free_func (g_free);
+  words = g_strsplit_set (lower, " \t\n", -1);
+  n_words = 0;
+  for (i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      n_words++;
+
+  for (i = 0; i < G_N_ELEMENTS (destructive_patterns); i++)
+    if (strstr (lower, destructive_patterns[i]) != NULL)
+      {
+        route->decision = WF_ROUTE_DECISION_REFUSE;
+        route->intent = WF_INTENT_NONE;
+        route->confidence = 0.0;
+        route->reason = g_strdup (_("This asks for something destructive or unsafe (deleting, wiping, "
+                                    "breaking in or hiding money). What If only builds financial models."));
+        route->params = context->previous_params ? wf_query_params_copy (context->previous_params)
+                                                 : wf_query_params_new ();
+        return g_steal_pointer (&route);
+      }
+
+  quantities = wf_query_extract (text);
+  score_intents (lower, scores);
+  for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
+    if (scores[i] > scores[best])
+      best = (int) i;
+  for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
+    if ((int) i != best && scores[i] > second_score)
+      second_score = scores[i];
+  for (i = 0; i < G_N_ELEMENTS (finance_lexicon); i++)
+    if (contains_word (lower, finance_lexicon[i]))
+      lexicon_hits++;
+
+  /* A short follow-up with no strong intent of its own continues the last turn. */
+  if (context->previous_intent > WF_INTENT_NONE && context->previous_intent < WF_INTENT_GENERAL_MODEL &&
+      context->previous_params != NULL && scores[best] < 4 &&
+      (looks_like_follow_up (lower, n_words) || (n_words <= 4 && quantities->len > 0)))
+    {
+      route->decision = WF_ROUTE_DECISION_ROUTE;
+      route->intent = context->previous_intent;
+      route->follow_up = TRUE;
+      route->confidence = quantities->len > 0 ? 0.9 : 0.6;
+      route->params = follow_up_params (lower, quantities, route->intent, context->previous_params);
+      if (route->confidence < context->route_threshold)
+        {
+          route->decision = WF_ROUTE_DECISION_CLARIFY;
+          route->clarify_question = g_strdup (_("Which number should change?"));
+          route->reason = g_strdup (_("The follow-up gives no new number."));
+          g_ptr_array_unref (route->options);
+          route->options = clarify_options (scores, route->intent, route->params);
+        }
+      return g_steal_pointer (&route);
+    }
+
+  if (scores[best] == 0)
+    {
+      route->params = wf_query_params_new ();
+      assign_roles (lower, quantities, WF_INTENT_GENERAL_MODEL, route->params);
+      if (lexicon_hits >= 2 || (lexicon_hits >= 1 && quantities->len > 0))
+        {
+          route->intent = WF_INTENT_GENERAL_MODEL;
+          route->confidence = lexicon_hits >= 2 ? 0.8 : 0.6;
+        }
+      else if (lexicon_hits == 1)
+        {
+          route->intent = WF_INTENT_GENERAL_MODEL;
+          route->confidence = 0.4;
+        }
+      else
+        {
+          route->intent = WF_INTENT_NONE;
+          route->confidence = quantities->len > 0 ? 0.2 : 0.05;
+        }
+    }
+  else
+    {
+      route->intent = (WfIntent) best;
+      route->confidence = confidence_for (scores[best], second_score, quantities->len);
+      route->params = wf_query_params_new ();
+      assign_roles (lower, quantities, route->intent, route->params);
+      route->params->focus = detect_focus (lower, route->intent);
+      /* A weak pattern ("last", "save") in a sentence with no money word and
+       * no amount is not a financial question. */
+      if (scores[best] <= 2 && lexicon_hits == 0)
+        {
+          gboolean has_amount = FALSE;
+
+          for (i = 0; i < quantities->len; i++)
+            {
+              WfQuantity *q = g_ptr_array_index (quantities, i);
+              if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT)
+                has_amount = TRUE;
+            }
+          if (!has_amount)
+            route->confidence = MIN (route->confidence, 0.2);
+        }
+    }
+
+  if (route->confidence >= context->route_threshold)
+    route->decision = WF_ROUTE_DECISION_ROUTE;
+  else if (route->confidence < context->refuse_threshold)
+    {
+      route->decision = WF_ROUTE_DECISION_REFUSE;
+      if (quantities->len > 0 && route->intent == WF_INTENT_NONE)
+        route->reason = g_strdup (_("There is a number here but no money question to apply it to. Ask the "
+                                    "whole question, for example “What is the monthly payment on a $40,000 "
+                                    "loan at 10% over 5 years?”"));
+      else
+        route->reason = g_strdup (_("This does not look like a question about money. What If answers "
+                                    "financial questions: loans, prices, cash, investments, hiring, growth."));
+    }
+  else
+    {
+      route->decision = WF_ROUTE_DECISION_CLARIFY;
+      route->reason = g_strdup (_("The question could mean more than one calculation."));
+      route->clarify_question = g_strdup (_("Which of these do you want to work out?"));
+      g_ptr_array_unref (route->options);
+      if (route->intent == WF_INTENT_GENERAL_MODEL)
+        hint_intents (lower, scores);
+      route->options = clarify_options (scores, route->intent, route->params);
+    }
+  return g_steal_pointer (&route);
+}
