@@ -60,6 +60,46 @@ wf_http_get_wait_speedup (void)
   return ret;
 }
 
+typedef struct
+{
+  GMutex       mutex;
+  GCond        cond;
+  SoupSession *session;
+} SessionStart;
+
+static gpointer
+session_thread (gpointer data)
+{
+  SessionStart *start = data;
+  GMainContext *context = g_main_context_new ();
+  g_autofree char *agent = g_strdup_printf ("whatif/%s", PACKAGE_VERSION);
+  SoupSession *session;
+
+  /* libsoup attaches the session's own housekeeping (queue runs when a
+   * connection frees up, idle connection cleanup) to the context it was
+   * created in. Callers come from the UI thread and from worker threads with
+   * short-lived private contexts, so the session gets a context of its own
+   * that is always being iterated. */
+  g_main_context_push_thread_default (context);
+  /* Deadlines and idle timeouts are enforced per request, so the session's
+   * own I/O timeout only guards against a wedged socket. */
+  session = soup_session_new_with_options ("user-agent", agent,
+                                           "timeout", 300,
+                                           "idle-timeout", 60,
+                                           "max-conns", 32,
+                                           "max-conns-per-host", 8,
+                                           NULL);
+  g_mutex_lock (&start->mutex);
+  start->session = session;
+  g_cond_signal (&start->cond);
+  g_mutex_unlock (&start->mutex);
+
+  for (;;)
+    g_main_context_iteration (context, TRUE);
+
+  return NULL;
+}
+
 SoupSession *
 wf_http_get_session (void)
 {
@@ -68,15 +108,18 @@ wf_http_get_session (void)
 
   if (g_once_init_enter (&once))
     {
-      g_autofree char *agent = g_strdup_printf ("whatif/%s", PACKAGE_VERSION);
+      SessionStart start = { 0 };
 
-      /* Deadlines and idle timeouts are enforced per request here, so the
-       * session's own I/O timeout only guards against a wedged socket. */
-      session = soup_session_new_with_options ("user-agent", agent,
-                                               "timeout", 300,
-                                               "idle-timeout", 60,
-                                               "max-conns-per-host", 8,
-                                               NULL);
+      g_mutex_init (&start.mutex);
+      g_cond_init (&start.cond);
+      g_thread_unref (g_thread_new ("wf-http", session_thread, &start));
+      g_mutex_lock (&start.mutex);
+      while (start.session == NULL)
+        g_cond_wait (&start.cond, &start.mutex);
+      g_mutex_unlock (&start.mutex);
+      session = start.session;
+      g_mutex_clear (&start.mutex);
+      g_cond_clear (&start.cond);
       g_once_init_leave (&once, 1);
     }
 
