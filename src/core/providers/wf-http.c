@@ -67,6 +67,8 @@ typedef struct
   SoupSession *session;
 } SessionStart;
 
+static GMainContext *session_context;
+
 static gpointer
 session_thread (gpointer data)
 {
@@ -90,6 +92,7 @@ session_thread (gpointer data)
                                            "max-conns-per-host", 8,
                                            NULL);
   g_mutex_lock (&start->mutex);
+  session_context = context;
   start->session = session;
   g_cond_signal (&start->cond);
   g_mutex_unlock (&start->mutex);
@@ -525,7 +528,12 @@ typedef struct
   WfHttpEventFunc    on_event;
   gpointer           on_event_data;
 
-  GMainContext      *context;
+  GMainContext      *context;         /* the caller's: events and the result go there */
+  GMainContext      *io_context;      /* the session's thread: all I/O happens there */
+  GTask             *task;            /* not a reference: the task owns this */
+  GMutex             lock;
+  GError            *event_error;     /* set by an event callback that said stop */
+  GError            *final_error;
   GCancellable      *user_cancellable;
   gulong             user_cancel_id;
   GCancellable      *cancellable;     /* ours: deadline, idle and the user's cancel */
@@ -555,6 +563,10 @@ request_free (Request *req)
   g_strfreev (req->headers);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_clear_pointer (&req->context, g_main_context_unref);
+  g_clear_pointer (&req->io_context, g_main_context_unref);
+  g_clear_error (&req->event_error);
+  g_clear_error (&req->final_error);
+  g_mutex_clear (&req->lock);
   g_clear_object (&req->user_cancellable);
   g_clear_object (&req->cancellable);
   g_clear_object (&req->message);
@@ -616,14 +628,54 @@ scrub_headers (Request    *req,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+static gboolean
+finish_in_caller (gpointer data)
+{
+  GTask *task = data;
+  Request *req = g_task_get_task_data (task);
+  GError *event_error;
+
+  g_mutex_lock (&req->lock);
+  event_error = g_steal_pointer (&req->event_error);
+  g_mutex_unlock (&req->lock);
+
+  /* Queued after every event, so all of them have been handed over. An
+   * event callback that said stop wins over whatever the reader saw next. */
+  if (event_error != NULL)
+    g_task_return_error (task, event_error);
+  else if (req->final_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&req->final_error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&req->response),
+                           (GDestroyNotify) wf_http_response_free);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on the I/O thread; the task completes on the caller's context. */
 static void
-return_error (GTask  *task,
-              GError *error)
+complete (GTask  *task,
+          GError *error)
 {
   Request *req = g_task_get_task_data (task);
 
   request_cleanup (req);
-  g_task_return_error (task, error);
+  /* libsoup objects are released here, on their thread. A body not read to
+   * its end (a stream stopped at [DONE] or by a timeout) is cancelled first
+   * so closing it does not wait for the rest. */
+  g_cancellable_cancel (req->cancellable);
+  g_clear_object (&req->stream);
+  g_clear_object (&req->message);
+  req->final_error = error;
+  g_main_context_invoke_full (req->context, G_PRIORITY_DEFAULT, finish_in_caller,
+                              g_object_ref (task), g_object_unref);
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  complete (task, error);
 }
 
 static GError *
@@ -651,12 +703,25 @@ stop_error (Request *req,
     }
 }
 
+static gboolean
+cancel_in_io_thread (gpointer data)
+{
+  Request *req = g_task_get_task_data (data);
+
+  g_cancellable_cancel (req->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* libsoup reacts to a cancel on the thread that cancels, so the cancel itself
+ * always happens on the I/O thread. Safe from any thread. */
 static void
 stop (Request   *req,
       StopReason reason)
 {
-  g_atomic_int_compare_and_exchange (&req->stop_reason, STOP_NONE, reason);
-  g_cancellable_cancel (req->cancellable);
+  if (!g_atomic_int_compare_and_exchange (&req->stop_reason, STOP_NONE, reason))
+    return;
+  g_main_context_invoke_full (req->io_context, G_PRIORITY_HIGH, cancel_in_io_thread,
+                              g_object_ref (req->task), g_object_unref);
 }
 
 static gboolean
@@ -695,7 +760,7 @@ arm_idle (Request *req)
     return;
   req->idle_source = g_timeout_source_new ((guint) req->limits.idle_timeout_ms);
   g_source_set_callback (req->idle_source, idle_cb, req, NULL);
-  g_source_attach (req->idle_source, req->context);
+  g_source_attach (req->idle_source, req->io_context);
 }
 
 static gint64
@@ -792,11 +857,78 @@ retry_or_fail (GTask  *task,
 
   req->wait_source = g_timeout_source_new ((guint) MAX (0, scaled_ms));
   g_source_set_callback (req->wait_source, wait_done_cb, task, NULL);
-  g_source_attach (req->wait_source, req->context);
+  g_source_attach (req->wait_source, req->io_context);
   req->wait_cancel_source = g_cancellable_source_new (req->cancellable);
   g_source_set_callback (req->wait_cancel_source, (GSourceFunc) (void (*)(void)) wait_cancelled_cb,
                          task, NULL);
-  g_source_attach (req->wait_cancel_source, req->context);
+  g_source_attach (req->wait_cancel_source, req->io_context);
+}
+
+typedef struct
+{
+  GTask *task;
+  char  *event;
+  char  *data;
+} EventCopy;
+
+static void
+event_copy_free (gpointer data)
+{
+  EventCopy *copy = data;
+
+  g_object_unref (copy->task);
+  g_free (copy->event);
+  g_free (copy->data);
+  g_free (copy);
+}
+
+static gboolean
+event_in_caller (gpointer data)
+{
+  EventCopy *copy = data;
+  Request *req = g_task_get_task_data (copy->task);
+  GError *error = NULL;
+  gboolean stopped;
+
+  g_mutex_lock (&req->lock);
+  stopped = req->event_error != NULL;
+  g_mutex_unlock (&req->lock);
+  if (stopped)
+    return G_SOURCE_REMOVE;
+
+  if (!req->on_event (copy->event, copy->data, req->on_event_data, &error))
+    {
+      if (error == NULL)
+        error = g_error_new (WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_FAILED,
+                             _("The answer from %s could not be used."), req->service);
+      g_mutex_lock (&req->lock);
+      req->event_error = error;
+      g_mutex_unlock (&req->lock);
+      stop (req, STOP_USER);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The parser runs on the I/O thread; each event is handed to the caller's
+ * context in order, where the caller's callback runs. */
+static gboolean
+deliver_event (const char  *event,
+               const char  *data,
+               gpointer     user_data,
+               GError     **error)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+  EventCopy *copy = g_new0 (EventCopy, 1);
+
+  copy->task = g_object_ref (task);
+  copy->event = g_strdup (event);
+  copy->data = g_strdup (data);
+  g_main_context_invoke_full (req->context, G_PRIORITY_DEFAULT, event_in_caller, copy,
+                              event_copy_free);
+
+  return TRUE;
 }
 
 static gboolean
@@ -881,9 +1013,7 @@ finish_body (GTask *task)
   else
     req->response->body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
 
-  request_cleanup (req);
-  g_task_return_pointer (task, g_steal_pointer (&req->response),
-                         (GDestroyNotify) wf_http_response_free);
+  complete (task, NULL);
   g_object_unref (task);
 }
 
@@ -1037,7 +1167,7 @@ send_cb (GObject      *source,
   if (req->on_event != NULL && content_type != NULL
       && g_ascii_strcasecmp (content_type, "text/event-stream") == 0)
     {
-      req->parser = wf_sse_parser_new (req->on_event, req->on_event_data);
+      req->parser = wf_sse_parser_new (deliver_event, task);
       req->response->sse = TRUE;
     }
 
@@ -1079,6 +1209,13 @@ start_attempt (GTask *task)
                            req->cancellable, send_cb, task);
 }
 
+static gboolean
+start_in_io_thread (gpointer data)
+{
+  start_attempt (data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 wf_http_post_json_async (const WfHttpRequest *request,
                          GCancellable        *cancellable,
@@ -1115,16 +1252,20 @@ wf_http_post_json_async (const WfHttpRequest *request,
   req->on_event = request->on_event;
   req->on_event_data = request->on_event_data;
   req->context = g_main_context_ref_thread_default ();
+  wf_http_get_session ();
+  req->io_context = g_main_context_ref (session_context);
+  g_mutex_init (&req->lock);
   req->cancellable = g_cancellable_new ();
   req->response = g_new0 (WfHttpResponse, 1);
   req->start_us = g_get_monotonic_time ();
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+  req->task = task;
 
   if (req->limits.deadline_ms > 0)
     {
       req->deadline_source = g_timeout_source_new ((guint) req->limits.deadline_ms);
       g_source_set_callback (req->deadline_source, deadline_cb, req, NULL);
-      g_source_attach (req->deadline_source, req->context);
+      g_source_attach (req->deadline_source, req->io_context);
     }
   else
     req->limits.deadline_ms = G_MAXINT32;
@@ -1136,7 +1277,10 @@ wf_http_post_json_async (const WfHttpRequest *request,
                                                    req, NULL);
     }
 
-  start_attempt (task);
+  /* Every step of the request runs on the session's thread, whose context
+   * is always iterated: libsoup's per-message work never lands on a caller's
+   * short-lived private context. */
+  g_main_context_invoke (req->io_context, start_in_io_thread, task);
 }
 
 WfHttpResponse *

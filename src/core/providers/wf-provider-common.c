@@ -536,6 +536,8 @@ wf_chat_call_async (const WfChatEndpoint   *endpoint,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, wf_chat_call_async);
+  /* Cancellation is reported in WF_PROVIDER_ERROR like every other outcome. */
+  g_task_set_check_cancellable (task, FALSE);
 
   call = g_new0 (ChatCall, 1);
   call->service = g_strdup (endpoint->service);
