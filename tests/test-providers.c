@@ -19,6 +19,31 @@
 #define OPENROUTER_KEY "sk-or-v1-test-0123456789abcdef"
 #define COHERE_KEY     "co-test-fedcba9876543210"
 
+/* Every log line of the whole run, debug included, to prove no key is in one. */
+static GString *captured_logs;
+G_LOCK_DEFINE_STATIC (captured_logs);
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  G_LOCK (captured_logs);
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      {
+        g_string_append (captured_logs, fields[i].value);
+        g_string_append_c (captured_logs, '\n');
+      }
+  G_UNLOCK (captured_logs);
+
+  /* Debug lines are only recorded, or the TAP output would drown in them. */
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 typedef enum
 {
   P_OPENROUTER,
@@ -416,6 +441,7 @@ test_failure (gconstpointer data)
       g_assert_error (error, WF_PROVIDER_ERROR, fc->expect_code);
       g_assert_null (result);
       g_test_message ("%s: %s", fc->path, error->message);
+      g_debug ("%s failed as expected: %s", fc->path, error->message);
       /* A message a person can read, naming who failed, never the key. */
       g_assert_cmpuint (strlen (error->message), >, 20);
       g_assert_null (strstr (error->message, OPENROUTER_KEY));
@@ -605,6 +631,18 @@ test_sse_parser (void)
 }
 
 static void
+test_no_key_in_logs (void)
+{
+  G_LOCK (captured_logs);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes of log captured", captured_logs->len);
+  /* The run above logged retries, failures and a server quoting the key. */
+  g_assert_cmpuint (captured_logs->len, >, 0);
+  g_assert_null (strstr (captured_logs->str, OPENROUTER_KEY));
+  g_assert_null (strstr (captured_logs->str, COHERE_KEY));
+  G_UNLOCK (captured_logs);
+}
+
+static void
 test_retry_after (void)
 {
   gint64 now = 1787392800;   /* 2026-08-22T10:00:00Z */
@@ -625,6 +663,9 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  captured_logs = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
 
   g_setenv ("OPENROUTER_API_KEY", OPENROUTER_KEY, TRUE);
   g_setenv ("COHERE_API_KEY", COHERE_KEY, TRUE);
@@ -650,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/providers/http/retry-after", test_retry_after);
   /* Last: it changes the environment. */
   g_test_add_func ("/providers/openrouter/missing-key", test_missing_key);
+  g_test_add_func ("/providers/zz-no-key-in-logs", test_no_key_in_logs);
 
   return g_test_run ();
 }

@@ -283,6 +283,14 @@ handle_cb (SoupServer        *server,
       wf_mock_reply_json (msg, 429, error_json (mock_case, mock->flavour));
       break;
     case WF_MOCK_401:
+      {
+        /* Some servers quote the credential they refused: the client must
+         * scrub it before the message reaches an error or a log. */
+        g_autofree char *json = g_strdup_printf ("{\"error\":{\"code\":401,\"message\":\"Invalid credentials: %s\"}}",
+                                                 auth ? auth : "none");
+        wf_mock_reply_json (msg, 401, json);
+      }
+      break;
     case WF_MOCK_402:
     case WF_MOCK_403_MODERATION:
     case WF_MOCK_500:

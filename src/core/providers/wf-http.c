@@ -1055,6 +1055,23 @@ read_cb (GObject      *source,
   len = g_bytes_get_size (bytes);
   if (len == 0)
     {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
+
+      /* libsoup ends a body early without an error when the server closes
+       * before Content-Length bytes came: that is a cut answer. */
+      if (!req->reading_error_body
+          && soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+          && (goffset) req->received < soup_message_headers_get_content_length (headers))
+        {
+          return_error (task, g_error_new (WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_MALFORMED,
+                                           _("The answer from %s broke off before it was "
+                                             "complete (%" G_GSIZE_FORMAT " of %" G_GOFFSET_FORMAT
+                                             " bytes)."),
+                                           req->service, req->received,
+                                           soup_message_headers_get_content_length (headers)));
+          g_object_unref (task);
+          return;
+        }
       if (req->reading_error_body)
         finish_error_body (task);
       else

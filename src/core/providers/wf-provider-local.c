@@ -78,7 +78,7 @@ local_generate_async (WfLlmProvider          *provider,
   WfProviderLocal *self = WF_PROVIDER_LOCAL (provider);
   g_autofree char *url = g_strconcat (self->base_url, "/chat/completions", NULL);
   WfChatEndpoint endpoint = {
-    .service = _("The local model server"),
+    .service = _("Local model server"),
     .wire = &wf_chat_wire_openai,
     .url = url,
     .needs_key = FALSE,
