@@ -631,6 +631,71 @@ test_sse_parser (void)
 }
 
 static void
+http_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_retry_after_honoured (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  WfMockLlm *mock = wf_mock_openrouter_install (server, WF_MOCK_FLAVOUR_OPENROUTER);
+  g_autofree char *url = g_strconcat (wf_mock_server_get_url (server), "/api/v1/chat/completions", NULL);
+  static const char json[] = "{\"model\":\"m\",\"messages\":[]}";
+  g_autoptr(GBytes) body = g_bytes_new_static (json, strlen (json));
+  const char *headers[] = { "Authorization", "Bearer " OPENROUTER_KEY, NULL };
+  g_autoptr(WfHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  WfHttpLimits limits;
+  WfHttpRequest request = { "OpenRouter", url, headers, body, &limits, NULL, NULL };
+
+  test_limits (&limits);
+  wf_mock_llm_push (mock, WF_MOCK_429);
+  wf_mock_llm_push (mock, WF_MOCK_429_DATE);
+  wf_http_post_json_async (&request, NULL, http_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  response = wf_http_post_json_finish (result, &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (response->attempts, ==, 3);
+  /* The planned waits (before the test speed-up) are at least what the
+   * server asked for: 2 s, then an HTTP date about 2 s ahead (whole seconds,
+   * so at least 1 s). */
+  g_assert_cmpint (response->waited_ms, >=, 3000);
+  g_assert_cmpstr (response->generation_id, ==, "gen-mock-1");
+}
+
+static void
+test_retry_after_past_deadline (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfGenerateResult) result = NULL;
+  WfHttpLimits limits;
+  Fixture f;
+
+  /* Real time here: a 2 s Retry-After does not fit in a 1 s deadline, so
+   * the client says so at once instead of sleeping into the deadline. */
+  wf_http_set_wait_speedup (1);
+  fixture_init (&f, P_OPENROUTER);
+  test_limits (&limits);
+  limits.deadline_ms = 1000;
+  fixture_set_limits (&f, &limits);
+  wf_mock_llm_push (f.mock, WF_MOCK_429);
+  result = fixture_generate (&f, FALSE, NULL, &error);
+  g_assert_error (error, WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (error->message, "wait 2 s"));
+  g_assert_cmpuint (wf_mock_llm_get_hits (f.mock), ==, 1);
+  fixture_clear (&f);
+  wf_http_set_wait_speedup (100);
+}
+
+static void
 test_no_key_in_logs (void)
 {
   G_LOCK (captured_logs);
@@ -689,6 +754,8 @@ main (int   argc,
   g_test_add_func ("/providers/http/cancel", test_cancel);
   g_test_add_func ("/providers/http/sse-parser", test_sse_parser);
   g_test_add_func ("/providers/http/retry-after", test_retry_after);
+  g_test_add_func ("/providers/http/retry-after-honoured", test_retry_after_honoured);
+  g_test_add_func ("/providers/http/retry-after-past-deadline", test_retry_after_past_deadline);
   /* Last: it changes the environment. */
   g_test_add_func ("/providers/openrouter/missing-key", test_missing_key);
   g_test_add_func ("/providers/zz-no-key-in-logs", test_no_key_in_logs);
