@@ -708,6 +708,20 @@ test_no_key_in_logs (void)
 }
 
 static void
+test_json_depth (void)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+  const char *nested = "{\"a\":[1,{\"b\":\"[[[[\"}]}";
+
+  g_assert_true (wf_json_depth_ok (nested, strlen (nested), 3));
+  g_assert_false (wf_json_depth_ok (nested, strlen (nested), 2));
+  g_assert_false (wf_json_depth_ok ("[[[[1]]]]", 9, 3));
+  /* Brackets inside strings, escaped quotes included, do not count. */
+  g_assert_true (wf_json_depth_ok ("[\"\\\"[[[[\"]", 10, 1));
+  g_assert_false (wf_json_depth_ok (deep, 100000, 64));
+}
+
+static void
 test_retry_after (void)
 {
   gint64 now = 1787392800;   /* 2026-08-22T10:00:00Z */
@@ -754,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/providers/http/cancel", test_cancel);
   g_test_add_func ("/providers/http/sse-parser", test_sse_parser);
   g_test_add_func ("/providers/http/retry-after", test_retry_after);
+  g_test_add_func ("/providers/http/json-depth", test_json_depth);
   g_test_add_func ("/providers/http/retry-after-honoured", test_retry_after_honoured);
   g_test_add_func ("/providers/http/retry-after-past-deadline", test_retry_after_past_deadline);
   /* Last: it changes the environment. */

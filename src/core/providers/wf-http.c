@@ -143,6 +143,39 @@ wf_http_response_free (WfHttpResponse *response)
 
 /* JSON accessors */
 
+gboolean
+wf_json_depth_ok (const char *data,
+                  gsize       len,
+                  guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 JsonObject *
 wf_json_get_object (JsonObject *object,
                     const char *member)
@@ -963,6 +996,7 @@ finish_error_body (GTask *task)
   GError *error;
 
   if (req->buffer->len > 0
+      && wf_json_depth_ok ((const char *) req->buffer->data, req->buffer->len, 64)
       && json_parser_load_from_data (parser, (const char *) req->buffer->data,
                                      req->buffer->len, NULL))
     {

@@ -112,6 +112,12 @@ GError  *wf_http_error_for_status   (const char          *service,
  * characters removed. NULL if none. */
 char    *wf_http_dup_server_message (JsonNode            *root);
 
+/* json-glib parses recursively: a hostile "[[[[…" of a few MiB would blow the
+ * stack. TRUE when brackets nest no deeper than @max_depth (strings skipped). */
+gboolean wf_json_depth_ok (const char *data,
+                           gsize       len,
+                           guint       max_depth);
+
 /* Small JSON accessors that never warn on hostile input. */
 JsonObject *wf_json_get_object  (JsonObject *object,
                                  const char *member);

@@ -380,7 +380,8 @@ chat_event_cb (const char  *event,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, data, -1, NULL)
+  if (!wf_json_depth_ok (data, strlen (data), 64)
+      || !json_parser_load_from_data (parser, data, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))))
     {
       g_set_error (error, WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_MALFORMED,
@@ -423,7 +424,8 @@ http_cb (GObject      *source,
       gsize len = 0;
       const char *data = g_bytes_get_data (response->body, &len);
 
-      if (len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL))
+      if (len == 0 || !wf_json_depth_ok (data, len, 64)
+          || !json_parser_load_from_data (parser, data, (gssize) len, NULL))
         {
           g_task_return_new_error (task, WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_MALFORMED,
                                    _("%s sent a response that is not valid JSON."),
