@@ -708,6 +708,55 @@ test_no_key_in_logs (void)
 }
 
 static void
+test_no_code (gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfGenerateResult) result = NULL;
+  Fixture f;
+
+  /* Bad output at the language level is not a transport error: the text
+   * goes on to the repair stage, which decides. */
+  fixture_init (&f, GPOINTER_TO_INT (data));
+  wf_mock_llm_push (f.mock, WF_MOCK_NO_CODE);
+  result = fixture_generate (&f, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->text, ==, "Sure! Here is the code:");
+  fixture_clear (&f);
+}
+
+static void
+test_mock_side_endpoints (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *models = NULL;
+  g_autofree char *stats = NULL;
+  guint statuses[3];
+  const char *urls[3];
+
+  /* The model list and generation stats that other modules fetch. */
+  wf_mock_openrouter_install (server, WF_MOCK_FLAVOUR_OPENROUTER);
+  models = g_strconcat (wf_mock_server_get_url (server), "/api/v1/models", NULL);
+  stats = g_strconcat (wf_mock_server_get_url (server), "/api/v1/generation?id=gen-mock-1", NULL);
+  urls[0] = models;
+  urls[1] = stats;
+  urls[2] = stats;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", urls[i]);
+      g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      statuses[i] = soup_message_get_status (msg);
+      if (i == 0)
+        g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                        "\"pricing\""));
+    }
+  g_assert_cmpuint (statuses[0], ==, 200);
+  g_assert_cmpuint (statuses[1], ==, 404);
+  g_assert_cmpuint (statuses[2], ==, 200);
+}
+
+static void
 test_json_depth (void)
 {
   g_autofree char *deep = g_strnfill (100000, '[');
@@ -769,6 +818,10 @@ main (int   argc,
   g_test_add_func ("/providers/http/sse-parser", test_sse_parser);
   g_test_add_func ("/providers/http/retry-after", test_retry_after);
   g_test_add_func ("/providers/http/json-depth", test_json_depth);
+  g_test_add_func ("/providers/http/mock-side-endpoints", test_mock_side_endpoints);
+  g_test_add_data_func ("/providers/openrouter/no-code-is-not-an-error", GINT_TO_POINTER (P_OPENROUTER), test_no_code);
+  g_test_add_data_func ("/providers/cohere/no-code-is-not-an-error", GINT_TO_POINTER (P_COHERE), test_no_code);
+  g_test_add_data_func ("/providers/ollama/no-code-is-not-an-error", GINT_TO_POINTER (P_OLLAMA), test_no_code);
   g_test_add_func ("/providers/http/retry-after-honoured", test_retry_after_honoured);
   g_test_add_func ("/providers/http/retry-after-past-deadline", test_retry_after_past_deadline);
   /* Last: it changes the environment. */

@@ -65,6 +65,10 @@ handle_cb (SoupServer        *server,
 
   switch (mock_case)
     {
+    case WF_MOCK_NO_CODE:
+      wf_mock_reply_json (msg, 200, "{\"id\":\"m5\",\"finish_reason\":\"COMPLETE\",\"message\":{\"role\":\"assistant\","
+                                    "\"content\":[{\"type\":\"text\",\"text\":\"Sure! Here is the code:\"}]}}");
+      break;
     case WF_MOCK_OK:
       if (stream)
         {

@@ -37,6 +37,7 @@ typedef enum
   WF_MOCK_500,
   WF_MOCK_502,
   WF_MOCK_503,
+  WF_MOCK_NO_CODE,             /* a fine answer that holds no code ("Sure! Here is the code:") */
 } WfMockCase;
 
 typedef struct _WfMockLlm WfMockLlm;
@@ -52,6 +53,7 @@ struct _WfMockLlm
   GMutex        mutex;
   GQueue        cases;
   guint         hits;
+  guint         generation_asks;
   int           flavour;
 };
 

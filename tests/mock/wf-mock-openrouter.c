@@ -54,6 +54,7 @@ error_json (WfMockCase mock_case,
     case WF_MOCK_SLOW:
     case WF_MOCK_OVERSIZE:
     case WF_MOCK_OVERSIZE_CHUNKED:
+    case WF_MOCK_NO_CODE:
     default:
       return NULL;
     }
@@ -84,6 +85,7 @@ error_status (WfMockCase mock_case)
     case WF_MOCK_SLOW:
     case WF_MOCK_OVERSIZE:
     case WF_MOCK_OVERSIZE_CHUNKED:
+    case WF_MOCK_NO_CODE:
     default:
       return 0;
     }
@@ -155,6 +157,47 @@ reply_stream_ok (WfMockLlm         *mock,
   wf_mock_reply_sse (msg, (const char * const *) events->pdata);
 }
 
+/* GET /api/v1/models (§1.6) and /api/v1/generation (§1.5: 404 at first, as
+ * the real stats record appears only seconds after the answer). */
+static void
+handle_get (WfMockLlm         *mock,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query)
+{
+  if (strcmp (path, "/api/v1/models") == 0)
+    {
+      wf_mock_reply_json (msg, 200,
+                          "{\"data\":[{\"id\":\"openai/gpt-4\",\"canonical_slug\":\"openai/gpt-4\",\"name\":\"GPT-4\","
+                          "\"created\":1692901234,\"context_length\":8192,\"architecture\":{\"modality\":\"text->text\","
+                          "\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],\"tokenizer\":\"GPT\"},"
+                          "\"pricing\":{\"prompt\":\"0.00003\",\"completion\":\"0.00006\",\"request\":\"0\",\"image\":\"0\"},"
+                          "\"top_provider\":{\"context_length\":8192,\"max_completion_tokens\":4096,\"is_moderated\":true},"
+                          "\"supported_parameters\":[\"temperature\",\"top_p\",\"max_tokens\"]}]}");
+      return;
+    }
+  if (strcmp (path, "/api/v1/generation") == 0)
+    {
+      guint asked;
+
+      g_mutex_lock (&mock->mutex);
+      asked = mock->generation_asks++;
+      g_mutex_unlock (&mock->mutex);
+      if (asked == 0 || query == NULL || g_strcmp0 (g_hash_table_lookup (query, "id"), "gen-mock-1") != 0)
+        wf_mock_reply_json (msg, 404, "{\"error\":{\"code\":404,\"message\":\"Resource not found\"}}");
+      else
+        wf_mock_reply_json (msg, 200,
+                            "{\"data\":{\"id\":\"gen-mock-1\",\"model\":\"openai/gpt-4o\",\"provider_name\":\"OpenAI\","
+                            "\"created_at\":\"2026-08-22T10:00:00.000000+00:00\",\"total_cost\":0.00014,\"usage\":0.00014,"
+                            "\"cache_discount\":null,\"upstream_inference_cost\":null,\"tokens_prompt\":10,"
+                            "\"tokens_completion\":4,\"native_tokens_prompt\":10,\"native_tokens_completion\":4,"
+                            "\"latency\":1250,\"generation_time\":1200,\"streamed\":false,\"cancelled\":false,"
+                            "\"is_byok\":false,\"finish_reason\":\"stop\",\"native_finish_reason\":\"stop\"}}");
+      return;
+    }
+  wf_mock_reply_json (msg, 404, "{\"error\":{\"code\":404,\"message\":\"Not Found\"}}");
+}
+
 static void
 handle_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -171,6 +214,12 @@ handle_cb (SoupServer        *server,
   WfMockCase mock_case;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  if (mock->flavour == WF_MOCK_FLAVOUR_OPENROUTER
+      && strcmp (soup_server_message_get_method (msg), "GET") == 0)
+    {
+      handle_get (mock, msg, path, query);
+      return;
+    }
   if (strcmp (soup_server_message_get_method (msg), "POST") != 0
       || !g_str_has_suffix (path, "/chat/completions"))
     {
@@ -212,6 +261,12 @@ handle_cb (SoupServer        *server,
           g_autofree char *json = completion_json (mock->flavour, "\"" CONTENT "\"", "stop");
           wf_mock_reply_json (msg, 200, json);
         }
+      break;
+    case WF_MOCK_NO_CODE:
+      {
+        g_autofree char *json = completion_json (mock->flavour, "\"Sure! Here is the code:\"", "stop");
+        wf_mock_reply_json (msg, 200, json);
+      }
       break;
     case WF_MOCK_ERROR_IN_200:
       wf_mock_reply_json (msg, 200, "{\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}");
