@@ -654,6 +654,10 @@ test_retry_after_honoured (void)
   WfHttpRequest request = { "OpenRouter", url, headers, body, &limits, NULL, NULL };
 
   test_limits (&limits);
+  /* The first wait (2 s / 4 = 500 ms) is longer than this idle timeout: the
+   * idle timer must not run while the client waits as it was told to. */
+  wf_http_set_wait_speedup (4);
+  limits.idle_timeout_ms = 400;
   wf_mock_llm_push (mock, WF_MOCK_429);
   wf_mock_llm_push (mock, WF_MOCK_429_DATE);
   wf_http_post_json_async (&request, NULL, http_cb, &result);
@@ -669,6 +673,7 @@ test_retry_after_honoured (void)
    * so at least 1 s). */
   g_assert_cmpint (response->waited_ms, >=, 3000);
   g_assert_cmpstr (response->generation_id, ==, "gen-mock-1");
+  wf_http_set_wait_speedup (100);
 }
 
 static void

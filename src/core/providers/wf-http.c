@@ -887,6 +887,8 @@ retry_or_fail (GTask  *task,
            req->service, req->response->attempts, error->message, scaled_ms);
   req->last_error = error;
   req->response->waited_ms += wait_ms;
+  /* Waiting as asked is not the server going quiet. */
+  destroy_source (&req->idle_source);
 
   req->wait_source = g_timeout_source_new ((guint) MAX (0, scaled_ms));
   g_source_set_callback (req->wait_source, wait_done_cb, task, NULL);
