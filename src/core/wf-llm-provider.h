@@ -69,6 +69,8 @@ typedef struct
   double    reported_cost_usd;
   gboolean  has_reported_cost;    /* FALSE: compute from tokens × price */
   gint64    latency_ms;
+  /* Added by the providers issue: HTTP attempts made (1 = no retry). */
+  guint     attempts;
 } WfGenerateResult;
 
 WfGenerateResult *wf_generate_result_new  (void);
