@@ -61,13 +61,14 @@ class _Checker(ast.NodeVisitor):
         self.blocked_attrs = set(policy.get("blocked_attributes", []))
         self.frame_attrs = set(policy.get("frame_attributes", []))
         self.safe_dunders = set(policy.get("safe_dunders", []))
-        self.private_owners = set(policy.get("private_attribute_owners", ["self", "cls"]))
         self.pickle_keywords = set(policy.get("pickle_keywords", ["allow_pickle"]))
         self.path_funcs = set(policy.get("path_functions", []))
         self.url_schemes = tuple(policy.get("url_schemes", []))
         self.max_rules = int(policy.get("max_rules", 50))
         # Local names bound to a restricted module ("import io as x" -> x: io).
         self.restricted_aliases = {}
+        # Local names bound by import statements.
+        self.module_names = set()
 
     # -- reporting ---------------------------------------------------------
 
@@ -122,7 +123,9 @@ class _Checker(ast.NodeVisitor):
         if name in self.blocked_attrs:
             self.add("blocked-attribute", node, shown)
             return
-        if name.startswith("_") and owner not in self.private_owners:
+        if name.startswith("_") and (owner is None or owner in self.module_names):
+            # Private attributes of modules lead to their internals
+            # (random._os); a model's own objects may use them freely.
             self.add("private-attribute", node, shown)
 
     # -- imports -----------------------------------------------------------
@@ -136,6 +139,7 @@ class _Checker(ast.NodeVisitor):
                 continue
             for part in name.split(".")[1:]:
                 self.check_attr_name(part, node, via=name)
+            self.module_names.add(_nfkc(alias.asname) if alias.asname else top)
             if top in self.restricted:
                 self.restricted_aliases[_nfkc(alias.asname) if alias.asname else top] = top
         self.generic_visit(node)
@@ -160,6 +164,7 @@ class _Checker(ast.NodeVisitor):
             if name == "*":
                 continue
             self.check_attr_name(name, node, via=module + "." + name)
+            self.module_names.add(_nfkc(alias.asname) if alias.asname else name)
 
     # -- names and attributes ------------------------------------------------
 
@@ -173,7 +178,7 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Attribute(self, node):
         attr = _nfkc(node.attr)
-        owner = node.value.id if isinstance(node.value, ast.Name) else None
+        owner = self._root_name(node.value)
         if owner is not None and _nfkc(owner) in self.restricted_aliases:
             module = self.restricted_aliases[_nfkc(owner)]
             if attr not in self.restricted[module]:
@@ -182,6 +187,13 @@ class _Checker(ast.NodeVisitor):
         if attr in ("format", "format_map"):
             self.check_format_receiver(node)
         self.generic_visit(node)
+
+    def _root_name(self, node):
+        # The name an attribute chain starts from: np in np.random.x, or
+        # the receiver of a call such as pd.DataFrame(...).x.
+        while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return _nfkc(node.id) if isinstance(node, ast.Name) else ""
 
     def visit_MatchClass(self, node):
         # case C(__class__=x) reads the attribute with getattr.
@@ -201,17 +213,13 @@ class _Checker(ast.NodeVisitor):
         except (ValueError, TypeError):
             return
         for _literal, field, spec, _conv in parsed:
-            for text in (field, spec):
-                if not text:
-                    continue
-                if "." in text or "[" in text or "{" in text:
-                    # {0.attr} and {0[key]} walk the argument; nested
-                    # fields in the spec are parsed again by format.
-                    if "{" in text:
-                        self.check_format_template(text, node)
-                        continue
-                    self.add("format-walk", node, "{" + text + "}")
-                    return
+            if field and ("." in field or "[" in field):
+                # {0.attr} and {0[key]} walk the argument.
+                self.add("format-walk", node, "{" + field + "}")
+                return
+            if spec and "{" in spec:
+                # Nested fields in the spec are formatted too.
+                self.check_format_template(spec, node)
 
     def check_format_receiver(self, node):
         value = node.value
@@ -277,7 +285,7 @@ class _Checker(ast.NodeVisitor):
             if literal is None:
                 self.add("dynamic-attribute", node, name)
             else:
-                owner = node.args[0].id if isinstance(node.args[0], ast.Name) else None
+                owner = self._root_name(node.args[0]) if node.args else ""
                 self.check_attr_name(literal, node, owner=owner, via=literal)
 
         if name in self.attr_string_funcs:
