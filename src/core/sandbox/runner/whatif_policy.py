@@ -445,11 +445,14 @@ def install_audit_hook(policy, workdir, on_block, allowed_code=None, workbook=No
     this_file = os.path.abspath(__file__)
     getframe = sys._getframe
 
-    def caller_is_model():
+    def caller_is_model(through_importlib=False):
+        # The first frame outside this module says who asked.  For an import
+        # the import machinery's own frames are skipped too; for exec and
+        # compile they are not, since importing a module execs its code.
         frame = getframe(2)
         while frame is not None:
             filename = frame.f_code.co_filename
-            if filename == this_file or filename.startswith("<frozen "):
+            if filename == this_file or (through_importlib and filename.startswith("<frozen ")):
                 frame = frame.f_back
                 continue
             return filename == MODEL_FILENAME
@@ -472,7 +475,7 @@ def install_audit_hook(policy, workdir, on_block, allowed_code=None, workbook=No
         if event == "import":
             name = args[0] if args else ""
             top = str(name).split(".")[0]
-            if top not in allowed and caller_is_model():
+            if top not in allowed and caller_is_model(through_importlib=True):
                 return "import of " + str(name)
             return None
         if event == "compile":
