@@ -20,6 +20,7 @@ struct _WfSqlFirewall
   /* The first refusal of the authoriser during one prepare. */
   char    *denied_rule;
   char    *denied_message;
+  gboolean denied_provisional;  /* a later, more specific refusal replaces it */
 };
 
 static const char * const schema_tables[] = {
@@ -50,8 +51,11 @@ deny (WfSqlFirewall *self,
       const char    *rule,
       char          *message)  /* (transfer full) */
 {
-  if (self->denied_rule == NULL)
+  if (self->denied_rule == NULL || self->denied_provisional)
     {
+      g_free (self->denied_rule);
+      g_free (self->denied_message);
+      self->denied_provisional = FALSE;
       self->denied_rule = g_strdup (rule);
       self->denied_message = message;
     }
@@ -76,7 +80,14 @@ authorizer_cb (void       *user_data,
       return SQLITE_OK;
 
     case SQLITE_READ:
-      /* arg1 is the table. */
+      /* arg1 is the table. Table-valued PRAGMA functions are PRAGMAs. */
+      if (arg1 != NULL && g_ascii_strncasecmp (arg1, "pragma_", 7) == 0)
+        {
+          deny (self, "sql-pragma",
+                g_strdup_printf (_("%s() is a PRAGMA, which changes or inspects the database engine and is not allowed."),
+                                 arg1));
+          return SQLITE_DENY;
+        }
       if (arg1 != NULL && g_ascii_strncasecmp (arg1, "sqlite_", 7) == 0 &&
           !in_list (arg1, schema_tables))
         {
@@ -90,8 +101,12 @@ authorizer_cb (void       *user_data,
       /* arg2 is the function name. */
       if (in_list (arg2, denied_functions))
         {
-          deny (self, "sql-load-extension",
-                g_strdup_printf (_("The function %s() loads native code and is not allowed."), arg2));
+          if (g_ascii_strcasecmp (arg2, "load_extension") == 0)
+            deny (self, "sql-load-extension",
+                  g_strdup (_("The function load_extension() loads native code and is not allowed.")));
+          else
+            deny (self, "sql-function",
+                  g_strdup_printf (_("The function %s() reaches into the database engine and is not allowed."), arg2));
           return SQLITE_DENY;
         }
       return SQLITE_OK;
@@ -117,6 +132,21 @@ authorizer_cb (void       *user_data,
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
+      /* DROP TABLE and table-valued PRAGMA functions (pragma_table_info)
+       * first touch the schema table. Note the refusal but let the prepare
+       * go on, so that the action that follows (DROP, PRAGMA) names the
+       * reason; the statement is never stepped, so nothing is written. */
+      if (in_list (arg1, schema_tables))
+        {
+          deny (self, "sql-internal",
+                g_strdup (_("The query touches SQLite’s internal schema table, which is not allowed.")));
+          self->denied_provisional = TRUE;
+          return SQLITE_OK;
+        }
+      deny (self, "sql-write",
+            g_strdup (_("The query changes the workbook; only reading queries (SELECT) are allowed.")));
+      return SQLITE_DENY;
+
     case SQLITE_CREATE_INDEX:
     case SQLITE_CREATE_TABLE:
     case SQLITE_CREATE_TEMP_INDEX:
@@ -289,6 +319,7 @@ clear_denial (WfSqlFirewall *self)
 {
   g_clear_pointer (&self->denied_rule, g_free);
   g_clear_pointer (&self->denied_message, g_free);
+  self->denied_provisional = FALSE;
 }
 
 WfVerdict *
@@ -360,6 +391,16 @@ wf_sql_firewall_check (WfSqlFirewall *self,
           wf_verdict_add_rule (verdict, "sql-syntax", line, column, message);
         }
       clear_denial (self);
+      return g_steal_pointer (&verdict);
+    }
+
+  if (self->denied_rule != NULL)
+    {
+      /* A refusal noted without failing the prepare (see authorizer_cb). */
+      offset_to_position (sql, statement_start (sql, from), &line, &column);
+      wf_verdict_add_rule (verdict, self->denied_rule, line, column, self->denied_message);
+      clear_denial (self);
+      sqlite3_finalize (stmt);
       return g_steal_pointer (&verdict);
     }
 
