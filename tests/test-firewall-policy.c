@@ -128,6 +128,13 @@ test_corpus_case (gconstpointer data)
     g_error ("%s: unknown expectation %s", path, header[0]);
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static GPtrArray *
 list_corpus (void)
 {
@@ -141,7 +148,7 @@ list_corpus (void)
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".py"))
       g_ptr_array_add (files, g_build_filename (dir_path, name, NULL));
-  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (files, compare_paths);
 
   return files;
 }
