@@ -65,6 +65,10 @@ class _Checker(ast.NodeVisitor):
         self.path_funcs = set(policy.get("path_functions", []))
         self.url_schemes = tuple(policy.get("url_schemes", []))
         self.max_rules = int(policy.get("max_rules", 50))
+        self.star_modules = set(policy.get("star_import_modules", []))
+        # ids of nodes that are the callee of a Call: getattr(x, "a") is
+        # judged by its arguments, a bare getattr passed around is not.
+        self.call_funcs = set()
         # Local names bound to a restricted module ("import io as x" -> x: io).
         self.restricted_aliases = {}
         # Local names bound by import statements.
@@ -162,6 +166,10 @@ class _Checker(ast.NodeVisitor):
                     self.add("import-restricted", node, module)
                 continue
             if name == "*":
+                # A star import from deep inside a library brings its
+                # imported modules (os, sys) in as plain names.
+                if module not in self.star_modules:
+                    self.add("star-import", node, module)
                 continue
             self.check_attr_name(name, node, via=module + "." + name)
             self.module_names.add(_nfkc(alias.asname) if alias.asname else name)
@@ -172,6 +180,8 @@ class _Checker(ast.NodeVisitor):
         name = _nfkc(node.id)
         if name in self.blocked_names:
             self.add("blocked-name", node, name)
+        elif (name in self.attr_funcs or name in self.attr_string_funcs) and id(node) not in self.call_funcs:
+            self.add("dynamic-attribute", node, name)
         elif _is_dunder(name) and name not in self.safe_dunders and name not in ("__file__",):
             self.add("dunder-attribute", node, name)
         self.generic_visit(node)
@@ -184,6 +194,8 @@ class _Checker(ast.NodeVisitor):
             if attr not in self.restricted[module]:
                 self.add("import-restricted", node, module)
         self.check_attr_name(attr, node, owner=owner)
+        if attr in self.attr_string_funcs and id(node) not in self.call_funcs:
+            self.add("dynamic-attribute", node, attr)
         if attr in ("format", "format_map"):
             self.check_format_receiver(node)
         self.generic_visit(node)
@@ -278,6 +290,7 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node):
         func = node.func
         name = self._callee_name(func)
+        self.call_funcs.add(id(func))
 
         if isinstance(func, ast.Name) and name in self.attr_funcs:
             target = node.args[1] if len(node.args) > 1 else None
