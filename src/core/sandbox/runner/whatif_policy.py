@@ -225,10 +225,16 @@ class _Checker(ast.NodeVisitor):
         except (ValueError, TypeError):
             return
         for _literal, field, spec, _conv in parsed:
-            if field and ("." in field or "[" in field):
-                # {0.attr} and {0[key]} walk the argument.
+            if field and "." in field:
+                # {0.attr} walks the argument's attributes ({0.__class__});
+                # {0[key]} only indexes it, which honest templates do.
                 self.add("format-walk", node, "{" + field + "}")
                 return
+            if field and "[" in field:
+                key = field[field.index("[") + 1:].rstrip("]")
+                if _is_dunder(_nfkc(key)):
+                    self.add("format-walk", node, "{" + field + "}")
+                    return
             if spec and "{" in spec:
                 # Nested fields in the spec are formatted too.
                 self.check_format_template(spec, node)
