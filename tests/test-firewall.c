@@ -62,7 +62,8 @@ list_corpus (const char *prefix)
 }
 
 /* Compiles the case as "<model>", installs the hook with the static check
- * off, runs it and prints a last line "@@ RAN", "@@ BLOCKED <event>" or
+ * off (and the guarded builtins when the case asks with "# guard: builtins"),
+ * runs it and prints a last line "@@ RAN", "@@ BLOCKED <event>" or
  * "@@ ERROR <type> …" after whatever the program printed. */
 static const char harness[] =
   "import sys\n"
@@ -72,8 +73,11 @@ static const char harness[] =
   "code = compile(src, '<model>', 'exec', dont_inherit=True)\n"
   "events = []\n"
   "w.install_audit_hook(w.load_policy(), '/job', events.append, allowed_code=code)\n"
+  "env = {'__name__': '__main__'}\n"
+  "if '# guard: builtins' in src:\n"
+  "    env['__builtins__'] = w.guarded_builtins(w.load_policy(), events.append)\n"
   "try:\n"
-  "    exec(code, {'__name__': '__main__'})\n"
+  "    exec(code, env)\n"
   "    print('\\n@@ RAN', flush=True)\n"
   "except w.PolicyViolation as e:\n"
   "    print('\\n@@ BLOCKED', events[0] if events else e, flush=True)\n"

@@ -13,6 +13,11 @@ why install_audit_hook() enforces the same policy again at run time.
 Nothing here executes the source: ast.parse only parses, so this module may
 also be run on the host by tests and the command-line checker.
 
+The runner should also give the model guarded_builtins() as its
+"__builtins__": the "import" audit event misses modules already loaded, and
+install_audit_hook(allowed_code=<the checked code object>) so that only the
+checked code may be executed.
+
 Policy data lives in policy.json next to this file (load_policy()).
 """
 
@@ -23,7 +28,7 @@ import string
 import sys
 import unicodedata
 
-__all__ = ["check", "install_audit_hook", "load_policy", "PolicyViolation"]
+__all__ = ["check", "install_audit_hook", "guarded_builtins", "load_policy", "PolicyViolation"]
 
 MODEL_FILENAME = "<model>"
 
@@ -539,3 +544,50 @@ def install_audit_hook(policy, workdir, on_block, allowed_code=None, workbook=No
             refuse(description)
 
     sys.addaudithook(hook)
+
+
+def guarded_builtins(policy, on_block):
+    """Returns a builtins dict for the model's globals ("__builtins__").
+
+    The "import" audit event only fires for modules not loaded yet, and by
+    the time a model runs pandas has loaded os, sys and subprocess; so an
+    "import os" in the model would go unnoticed by the hook.  Every import
+    statement in the model calls the __import__ of its own builtins, so this
+    copy checks them all, loaded or not.  Library code keeps the real
+    builtins.  eval, exec, compile and the other names the static policy
+    refuses are replaced by functions that report and stop.
+    """
+    import builtins
+
+    allowed = set(policy.get("allowed_imports", []))
+    restricted = {k: set(v) for k, v in policy.get("restricted_modules", {}).items()}
+    real_import = builtins.__import__
+    table = dict(builtins.__dict__)
+
+    def refuse(description):
+        on_block(description)
+        raise PolicyViolation(description)
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level:
+            refuse("relative import")
+        top = str(name).split(".")[0]
+        if top not in allowed:
+            refuse("import of " + str(name))
+        if name in restricted and fromlist:
+            for item in fromlist:
+                if item not in restricted[name]:
+                    refuse("import of %s.%s" % (name, item))
+        return real_import(name, globals, locals, fromlist, level)
+
+    def make_refusal(label):
+        def refused(*_args, **_kwargs):
+            refuse("call of " + label)
+        refused.__name__ = label
+        return refused
+
+    table["__import__"] = guarded_import
+    for name in policy.get("blocked_names", []):
+        if name in table and name not in ("__import__", "__build_class__", "__loader__", "__spec__"):
+            table[name] = make_refusal(name)
+    return table
