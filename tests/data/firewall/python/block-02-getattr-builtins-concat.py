@@ -1,0 +1,3 @@
+# firewall: block dynamic-attribute blocked-name
+f = getattr(__builtins__, 'ev' + 'al')
+print(f("1+1"))

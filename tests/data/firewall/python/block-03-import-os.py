@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import os
+os.system("id")

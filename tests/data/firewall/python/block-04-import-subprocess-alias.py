@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import subprocess as sp
+sp.run(["ls"])

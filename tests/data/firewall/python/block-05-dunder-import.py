@@ -1,0 +1,2 @@
+# firewall: block blocked-name
+os = __import__("o" + "s")

@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import importlib
+m = importlib.import_module("socket")

@@ -1,0 +1,2 @@
+# firewall: block blocked-name
+print(eval("2 ** 10"))

@@ -1,0 +1,2 @@
+# firewall: block blocked-name
+exec("import os")

@@ -1,0 +1,3 @@
+# firewall: block dunder-attribute
+g = (lambda: 0).__globals__
+print(g["__builtins__"])

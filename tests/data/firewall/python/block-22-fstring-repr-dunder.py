@@ -1,0 +1,3 @@
+# firewall: block dunder-attribute
+x = 3
+print(f"{x.__class__.__subclasses__()!r}")

@@ -1,0 +1,2 @@
+# firewall: block blocked-name
+ｅｖａｌ("__import__('os')")

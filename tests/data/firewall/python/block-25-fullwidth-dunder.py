@@ -1,0 +1,2 @@
+# firewall: block dunder-attribute
+x = ().__ｃｌａｓｓ__

@@ -1,0 +1,3 @@
+# firewall: block module-route
+import pandas as pd
+pd.compat.os.listdir("/")

@@ -1,0 +1,2 @@
+# firewall: block path-outside-workdir
+print(open('/etc/passwd').read())

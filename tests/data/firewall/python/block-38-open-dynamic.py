@@ -1,0 +1,3 @@
+# firewall: block open-dynamic-path
+p = "/e" + "tc/shadow"
+open(p)

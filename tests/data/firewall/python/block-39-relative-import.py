@@ -1,0 +1,3 @@
+# firewall: block import-relative
+from . import secrets
+from ..pkg import thing

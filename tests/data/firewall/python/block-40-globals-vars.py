@@ -1,0 +1,4 @@
+# firewall: block blocked-name
+g = globals()
+v = vars()
+l = locals()

@@ -1,0 +1,3 @@
+# firewall: block import-restricted
+import io
+io.open("/etc/passwd").read()

@@ -1,0 +1,3 @@
+# firewall: block import-restricted
+from io import FileIO
+FileIO("/etc/hosts")

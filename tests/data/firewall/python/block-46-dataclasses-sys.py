@@ -1,0 +1,3 @@
+# firewall: block module-route
+import dataclasses
+dataclasses.sys.modules["os"].system("id")

@@ -1,0 +1,3 @@
+# firewall: block module-route
+import random
+random._os.system("id")

@@ -1,0 +1,3 @@
+# firewall: block blocked-name
+x = input("amount? ")
+help(x)

@@ -1,0 +1,2 @@
+# firewall: block blocked-attribute
+base = int.mro()[-1]

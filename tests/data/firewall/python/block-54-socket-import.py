@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import socket
+s = socket.create_connection(("example.com", 80))

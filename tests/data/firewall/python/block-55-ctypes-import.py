@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+from ctypes import CDLL
+CDLL(None).system(b"id")

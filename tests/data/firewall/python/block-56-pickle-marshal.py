@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+import pickle, marshal
+pickle.loads(b"")

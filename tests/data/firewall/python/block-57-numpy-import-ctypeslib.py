@@ -1,0 +1,3 @@
+# firewall: block module-route
+from numpy import ctypeslib
+import numpy.ctypeslib

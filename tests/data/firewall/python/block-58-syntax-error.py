@@ -1,0 +1,3 @@
+# firewall: block syntax-error
+def broken(:
+    return 1

@@ -1,0 +1,3 @@
+# firewall: block blocked-name
+b = __builtins__
+print(b)

@@ -1,0 +1,3 @@
+# firewall: block import-not-allowed
+from sys import modules
+modules["os"].system("id")

@@ -1,0 +1,3 @@
+# firewall: block dunder-attribute
+b = print.__self__
+b.exec("1")

@@ -1,0 +1,3 @@
+# firewall: block format-walk
+data = {"__class__": 1}
+print("{0[__class__]}".format(data))

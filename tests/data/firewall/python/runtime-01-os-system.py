@@ -1,0 +1,4 @@
+# firewall: runtime os.system
+# static: block
+import os
+os.system("id")

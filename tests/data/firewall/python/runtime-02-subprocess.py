@@ -1,0 +1,4 @@
+# firewall: runtime subprocess.Popen
+# static: block
+import subprocess
+subprocess.run(["true"])

@@ -1,0 +1,4 @@
+# firewall: runtime socket.
+# static: block
+import socket
+socket.socket()

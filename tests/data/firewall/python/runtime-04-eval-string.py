@@ -1,0 +1,3 @@
+# firewall: runtime compiling code from a string
+# static: block
+eval("1 + 1")

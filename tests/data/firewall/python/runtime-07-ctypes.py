@@ -1,0 +1,4 @@
+# firewall: runtime ctypes.
+# static: block
+import ctypes
+ctypes.CDLL(None)

@@ -1,0 +1,4 @@
+# firewall: runtime sys._getframe
+# static: block
+import sys
+sys._getframe(0)

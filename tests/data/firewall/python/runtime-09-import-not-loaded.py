@@ -1,0 +1,3 @@
+# firewall: runtime import of smtplib
+# static: block
+import smtplib
