@@ -23,27 +23,7 @@ cohere_build_body (const char             *model,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, model);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < messages->len; i++)
-    {
-      WfChatMessage *message = g_ptr_array_index (messages, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, message->role);
-      json_builder_set_member_name (builder, "content");
-      json_builder_add_string_value (builder, message->content);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  if (params->max_tokens > 0)
-    {
-      json_builder_set_member_name (builder, "max_tokens");
-      json_builder_add_int_value (builder, params->max_tokens);
-    }
+  wf_chat_add_common_members (builder, model, messages, params);
   json_builder_set_member_name (builder, "temperature");
   json_builder_add_double_value (builder, CLAMP (params->temperature, 0.0, 1.0));
   json_builder_set_member_name (builder, "stream");

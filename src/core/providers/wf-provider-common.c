@@ -68,17 +68,14 @@ wf_chat_empty_answer_error (const char *service,
                       _("%s sent an empty answer."), service);
 }
 
-/* OpenAI chat completions: OpenRouter, Ollama /v1, llama.cpp */
-
-static JsonNode *
-openai_build_body (const char             *model,
-                   GPtrArray              *messages,
-                   const WfGenerateParams *params,
-                   gboolean                include_usage)
+/* The members every chat wire format shares: model, messages (role and
+ * content) and max_tokens. The caller has begun the object. */
+void
+wf_chat_add_common_members (JsonBuilder            *builder,
+                            const char             *model,
+                            GPtrArray              *messages,
+                            const WfGenerateParams *params)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "model");
   json_builder_add_string_value (builder, model);
   json_builder_set_member_name (builder, "messages");
@@ -100,6 +97,20 @@ openai_build_body (const char             *model,
       json_builder_set_member_name (builder, "max_tokens");
       json_builder_add_int_value (builder, params->max_tokens);
     }
+}
+
+/* OpenAI chat completions: OpenRouter, Ollama /v1, llama.cpp */
+
+static JsonNode *
+openai_build_body (const char             *model,
+                   GPtrArray              *messages,
+                   const WfGenerateParams *params,
+                   gboolean                include_usage)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  wf_chat_add_common_members (builder, model, messages, params);
   json_builder_set_member_name (builder, "temperature");
   json_builder_add_double_value (builder, params->temperature);
   json_builder_set_member_name (builder, "stream");

@@ -59,6 +59,11 @@ typedef struct
   const WfHttpLimits *limits;
 } WfChatEndpoint;
 
+void              wf_chat_add_common_members (JsonBuilder            *builder,
+                                              const char             *model,
+                                              GPtrArray              *messages,
+                                              const WfGenerateParams *params);
+
 void              wf_chat_call_async  (const WfChatEndpoint   *endpoint,
                                        GPtrArray              *messages,
                                        const WfGenerateParams *params,
