@@ -379,6 +379,9 @@ test_infinite_loop (void)
 
   if (!test_sandbox_usable ())
     return;
+  /* A timeout replaces the zygote: start the next one outside the timing. */
+  wf_run_result_free (test_run ("pass\n", 20000));
+  start = g_get_monotonic_time ();
   r = test_run ("while True:\n    pass\n", 2000);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_assert_cmpint (r->status, ==, WF_RUN_STATUS_TIMEOUT);
@@ -395,6 +398,9 @@ test_sleep_forever (void)
 
   if (!test_sandbox_usable ())
     return;
+  /* A timeout replaces the zygote: start the next one outside the timing. */
+  wf_run_result_free (test_run ("pass\n", 20000));
+  start = g_get_monotonic_time ();
   r = test_run ("import time\ntime.sleep(3600)\n", 2000);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_assert_cmpint (r->status, ==, WF_RUN_STATUS_TIMEOUT);

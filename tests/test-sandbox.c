@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "wf-sandbox-test-util.h"
@@ -319,6 +320,139 @@ test_csv_output (void)
   g_assert_cmpstr (json_array_get_string_element (json_array_get_array_element (t->rows, 0), 1), ==, "é");
 }
 
+/* The firewall helper owns whatif_policy.py; this stand-in keeps only its
+ * contract (check → verdict + code object, install_audit_hook → on_block
+ * before raising), so the runner's side of it is tested here. */
+static const char fake_policy[] =
+  "import ast, sys\n"
+  "def check(source, policy):\n"
+  "    tree = ast.parse(source)\n"
+  "    rules = []\n"
+  "    for node in ast.walk(tree):\n"
+  "        if isinstance(node, ast.Import):\n"
+  "            for a in node.names:\n"
+  "                if a.name.split('.')[0] in policy['blocked_imports']:\n"
+  "                    rules.append({'rule': 'import', 'line': node.lineno, 'column': node.col_offset,\n"
+  "                                  'message': 'import of %s is not allowed' % a.name})\n"
+  "    if rules:\n"
+  "        return {'verdict': 'block', 'language': 'python', 'rules': rules}, None\n"
+  "    code = compile(tree, '<model>', 'exec')\n"
+  "    code = code.replace(co_consts=code.co_consts + ('CHECKED-CODE-OBJECT',))\n"
+  "    return {'verdict': 'allow', 'language': 'python', 'rules': []}, code\n"
+  "def install_audit_hook(policy, workdir, on_block):\n"
+  "    def hook(event, args):\n"
+  "        if event == 'open' and args and isinstance(args[0], str) and args[0].startswith('/etc/'):\n"
+  "            on_block('open')\n"
+  "            raise PermissionError('blocked: open')\n"
+  "    sys.addaudithook(hook)\n";
+
+static char *
+make_policy_runner_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("whatif-runner-XXXXXX", &error);
+  const char *src = wf_sandbox_get_runner_dir ();
+  const char *files[] = { "whatif_runner.py", "numpy_financial.py", "whatif/__init__.py", NULL };
+  g_autofree char *sub = g_build_filename (dir, "whatif", NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  for (int i = 0; files[i]; i++)
+    {
+      g_autofree char *from = g_build_filename (src, files[i], NULL);
+      g_autofree char *to = g_build_filename (dir, files[i], NULL);
+      g_autofree char *text = NULL;
+
+      g_file_get_contents (from, &text, NULL, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (to, text, -1, &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autofree char *py = g_build_filename (dir, "whatif_policy.py", NULL);
+    g_autofree char *json = g_build_filename (dir, "policy.json", NULL);
+
+    g_file_set_contents (py, fake_policy, -1, &error);
+    g_assert_no_error (error);
+    g_file_set_contents (json, "{\"blocked_imports\": [\"os\", \"subprocess\"]}", -1, &error);
+    g_assert_no_error (error);
+  }
+  return dir;
+}
+
+static void
+rm_tree (const char *dir)
+{
+  const char *files[] = { "whatif_runner.py", "numpy_financial.py", "whatif/__init__.py",
+                          "whatif_policy.py", "policy.json", "whatif", NULL };
+
+  for (int i = 0; files[i]; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_policy_contract (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(WfSandbox) sandbox = NULL;
+  WfSandbox *saved = test_sandbox;
+
+  if (!test_sandbox_usable ())
+    return;
+  dir = make_policy_runner_dir ();
+  sandbox = wf_sandbox_bwrap_new_with_runner_dir (dir, 1, 0);
+  test_sandbox = sandbox;
+
+  /* Blocked statically: nothing runs, the verdict comes back. */
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "print('ran')\nimport os\n");
+    g_autoptr(WfRunResult) r = test_run_job (job);
+
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_BLOCKED);
+    g_assert_cmpstr (r->stdout_text, ==, "");
+    g_assert_nonnull (r->verdict_json);
+    g_assert_nonnull (strstr (r->verdict_json, "\"block\""));
+    g_assert_cmpstr (r->error_message, ==, "import of os is not allowed");
+  }
+  /* Allowed: the runner executes the very code object the check returned. */
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+                                       "import sys\nprint('CHECKED-CODE-OBJECT' in sys._getframe().f_code.co_consts)\n");
+    g_autoptr(WfRunResult) r = test_run_job (job);
+
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_OK);
+    g_assert_cmpstr (r->stdout_text, ==, "True\n");
+  }
+  /* The audit hook refuses at run time; the job ends blocked, event named. */
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+                                       "try:\n    open('/etc/localtime', 'rb')\nexcept Exception:\n    pass\nprint('after')\n");
+    g_autoptr(WfRunResult) r = test_run_job (job);
+
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_BLOCKED);
+    g_assert_nonnull (strstr (r->error_message, "open"));
+  }
+  /* A check job only checks. */
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_CHECK, "python", "print('ran')\n");
+    g_autoptr(WfRunResult) r = test_run_job (job);
+
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_OK);
+    g_assert_cmpstr (r->stdout_text, ==, "");
+    g_assert_nonnull (strstr (r->verdict_json, "\"allow\""));
+  }
+
+  test_sandbox = saved;
+  g_clear_object (&sandbox);
+  rm_tree (dir);
+}
+
+
 typedef struct
 {
   int          index;
@@ -432,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sandbox/error/syntax", test_syntax_error);
   g_test_add_func ("/sandbox/refused/sql", test_sql_refused);
   g_test_add_func ("/sandbox/refused/policy-without-firewall", test_policy_without_firewall);
+  g_test_add_func ("/sandbox/policy/contract", test_policy_contract);
   g_test_add_func ("/sandbox/concurrent", test_concurrent);
   g_test_add_func ("/sandbox/cold", test_cold_sandbox);
   g_test_add_func ("/sandbox/cancel", test_cancel);

@@ -17,6 +17,7 @@ struct _WfSandboxBwrap
   GObject       parent_instance;
   guint         max_concurrent;
   guint         max_jobs;
+  char         *runner_dir;  /* nullable: wf_sandbox_get_runner_dir () */
   GMutex        lock;
   WfZygotePool *pool;        /* created lazily: never on the app's start-up path */
 };
@@ -45,7 +46,7 @@ get_pool (WfSandboxBwrap *self)
       WfZygoteConfig config = {
         .bwrap = WF_BWRAP_PATH,
         .python = python_path (),
-        .runner_dir = wf_sandbox_get_runner_dir (),
+        .runner_dir = self->runner_dir ? self->runner_dir : wf_sandbox_get_runner_dir (),
         .max_concurrent = self->max_concurrent,
         .max_jobs = self->max_jobs,
       };
@@ -67,7 +68,9 @@ static gboolean
 wf_sandbox_bwrap_is_available (WfSandbox  *sandbox,
                                GError    **error)
 {
-  g_autofree char *runner = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_runner.py", NULL);
+  WfSandboxBwrap *self = WF_SANDBOX_BWRAP (sandbox);
+  g_autofree char *runner = g_build_filename (self->runner_dir ? self->runner_dir : wf_sandbox_get_runner_dir (),
+                                              "whatif_runner.py", NULL);
 
   if (!g_file_test (WF_BWRAP_PATH, G_FILE_TEST_IS_EXECUTABLE))
     {
@@ -153,6 +156,7 @@ wf_sandbox_bwrap_finalize (GObject *object)
   WfSandboxBwrap *self = WF_SANDBOX_BWRAP (object);
 
   g_clear_pointer (&self->pool, wf_zygote_pool_free);
+  g_clear_pointer (&self->runner_dir, g_free);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (wf_sandbox_bwrap_parent_class)->finalize (object);
@@ -183,6 +187,20 @@ wf_sandbox_bwrap_new_full (guint max_concurrent,
   if (max_jobs > 0)
     self->max_jobs = max_jobs;
   return WF_SANDBOX (self);
+}
+
+WfSandbox *
+wf_sandbox_bwrap_new_with_runner_dir (const char *runner_dir,
+                                      guint       max_concurrent,
+                                      guint       max_jobs)
+{
+  WfSandbox *sandbox;
+
+  g_return_val_if_fail (runner_dir != NULL, NULL);
+
+  sandbox = wf_sandbox_bwrap_new_full (max_concurrent, max_jobs);
+  WF_SANDBOX_BWRAP (sandbox)->runner_dir = g_strdup (runner_dir);
+  return sandbox;
 }
 
 WfSandbox *

@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (WfSandboxBwrap, wf_sandbox_bwrap, WF, SANDBOX_BWRAP, GObje
 WfSandbox *wf_sandbox_bwrap_new      (void);
 WfSandbox *wf_sandbox_bwrap_new_full (guint max_concurrent,
                                       guint max_jobs);
+/* A runner directory other than wf_sandbox_get_runner_dir () (tests). */
+WfSandbox *wf_sandbox_bwrap_new_with_runner_dir (const char *runner_dir,
+                                                 guint       max_concurrent,
+                                                 guint       max_jobs);
 /* For tests: the current zygote's bwrap pid (0 if none) and how many
  * zygotes were started. */
 GPid       wf_sandbox_bwrap_get_zygote_pid (WfSandboxBwrap *self);

@@ -576,7 +576,9 @@ run_on (Zygote                 *z,
   result->backend = g_strdup ("bwrap");
   parser = wf_runner_parser_new (result, job->limits.table_rows, progress, progress_data);
 
-  if (!g_unix_open_pipe (p_job, FD_CLOEXEC, NULL) || !g_unix_open_pipe (p_out, FD_CLOEXEC, NULL) ||
+  /* The job goes through a socket, not a pipe: send () with MSG_NOSIGNAL
+   * cannot raise SIGPIPE in the app if the job process is already gone. */
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p_job) < 0 || !g_unix_open_pipe (p_out, FD_CLOEXEC, NULL) ||
       !g_unix_open_pipe (p_err, FD_CLOEXEC, NULL) || !g_unix_open_pipe (p_proto, FD_CLOEXEC, NULL))
     {
       g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_SPAWN,
@@ -641,12 +643,13 @@ run_on (Zygote                 *z,
 
       if (idx_job >= 0 && pfds[idx_job].revents)
         {
-          ssize_t w = write (p_job[1], job_text + job_off, job_len - job_off);
+          ssize_t w = send (p_job[1], job_text + job_off, job_len - job_off, MSG_NOSIGNAL | MSG_DONTWAIT);
 
           if (w > 0)
             job_off += (gsize) w;
           if ((w < 0 && errno != EAGAIN && errno != EINTR) || job_off >= job_len)
             {
+              shutdown (p_job[1], SHUT_WR);
               close (p_job[1]);
               p_job[1] = -1;
             }

@@ -582,9 +582,10 @@ class Zygote:
             if self.ctrl in ready:
                 if not self._control():
                     break
-            if len(self.spares) < SPARES:
-                # The next jobs' processes are made now, off their latency:
-                # two, so that back-to-back jobs find one ready on 2 cores.
+            if not self.spares or (len(self.spares) < SPARES and not self.jobs):
+                # The next jobs' processes are made ahead, off their latency;
+                # beyond the first, only while no job runs, so that their
+                # warm-up never competes with a running job for the CPU.
                 self._new_spare()
         for pid in list(self.jobs) + [sp["pid"] for sp in self.spares]:
             try:
