@@ -11,10 +11,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "wf-sandbox-bwrap.h"
+#include "wf-sandbox-e2b.h"
+#include "wf-sandbox-flatpak.h"
 
-/* TODO(lead, at merge): the Flatpak and E2B backends are another helper's;
- * wire wf_sandbox_flatpak_new () and wf_sandbox_e2b_new () here, replacing the
- * two refusals below. They are not referenced yet so this file builds alone. */
+/* Inside a Flatpak bubblewrap cannot create namespaces (Flatpak's own seccomp
+ * filter and --disable-userns forbid it), so the portal's sub-sandbox is the
+ * only local choice there; E2B stays available when asked for by name. */
 
 WfSandbox *
 wf_sandbox_get_default (const char  *name,
@@ -23,30 +25,21 @@ wf_sandbox_get_default (const char  *name,
   g_autoptr(WfSandbox) sandbox = NULL;
   g_autoptr(GError) local = NULL;
 
-  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
-                   _("Running inside Flatpak needs the Flatpak sandbox backend, which this build "
-                     "does not include yet"));
-      return NULL;
-    }
-  if (name == NULL || *name == '\0')
+  if (name == NULL || *name == '\0' || g_str_equal (name, "auto"))
     name = g_getenv ("WHATIF_SANDBOX");
-  if (name == NULL || *name == '\0')
-    name = "bwrap";
+  if (name == NULL || *name == '\0' || g_str_equal (name, "auto"))
+    name = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "flatpak" : "bwrap";
 
   if (g_str_equal (name, "bwrap"))
     sandbox = wf_sandbox_bwrap_new ();
+  else if (g_str_equal (name, "flatpak"))
+    sandbox = wf_sandbox_flatpak_new ();
   else if (g_str_equal (name, "e2b"))
-    {
-      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
-                   _("The E2B cloud sandbox is not part of this build yet; use --backend bwrap"));
-      return NULL;
-    }
+    sandbox = wf_sandbox_e2b_new ();
   else
     {
       g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
-                   _("Unknown sandbox backend “%s” (expected bwrap or e2b)"), name);
+                   _("Unknown sandbox backend “%s” (expected bwrap, flatpak or e2b)"), name);
       return NULL;
     }
 

@@ -302,9 +302,15 @@ def _execute(job, bpf, proto):
             blocked.append(str(event))
             _send(proto, {"type": "log", "level": "blocked",
                           "message": "blocked at run time: %s" % (event,), "event": str(event)})
-        policy_mod.install_audit_hook(policy, JOB_DIR, on_block)
+        # Only the very code object the policy checked may run, and the
+        # model's own imports go through a checked __import__ (modules that
+        # pandas already loaded never raise the "import" audit event).
+        policy_mod.install_audit_hook(policy, JOB_DIR, on_block, allowed_code=code_obj)
+        model_builtins = policy_mod.guarded_builtins(policy, on_block)
+    else:
+        model_builtins = __builtins__
 
-    env = {"__name__": "__main__", "__builtins__": __builtins__}
+    env = {"__name__": "__main__", "__builtins__": model_builtins}
     status = EXIT_OK
     try:
         exec(code_obj, env)
