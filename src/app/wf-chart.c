@@ -88,14 +88,14 @@ wf_chart_nice_ticks (double  min,
     step = 10.0;
   step *= mag;
   start = floor (min / step) * step;
-  for (double t = start; t <= max + step * 0.5 && n < n_ticks_room; t += step)
+  for (double t = start; n < n_ticks_room; t += step)
     {
       /* Snap away float noise so 0.30000000000000004 prints as 0.3. */
       double v = round (t / step) * step;
       if (fabs (v) < step * 1e-9)
         v = 0.0;
       ticks[n++] = v;
-      if (v >= max)
+      if (v >= max - step * 1e-9)
         break;
     }
   return n;
