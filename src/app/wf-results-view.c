@@ -305,9 +305,10 @@ wf_results_view_set_table (WfResultsView *self,
       gtk_column_view_append_column (self->column_view, column);
     }
 
+  g_clear_object (&self->sorted);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&model)),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (self->sorted)));
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_column_view_set_model (self->column_view, selection);
   g_object_unref (selection);
 
