@@ -44,6 +44,18 @@ test_money_c (void)
 }
 
 static void
+test_cost (void)
+{
+  use_c_locale ();
+  assert_fmt (wf_format_cost_micros (522), "$0.000522");
+  assert_fmt (wf_format_cost_micros (5000), "$0.005");
+  assert_fmt (wf_format_cost_micros (10000), "$0.01");
+  assert_fmt (wf_format_cost_micros (1234567), "$1.23");
+  assert_fmt (wf_format_cost_micros (0), "$0.00");
+  assert_fmt (wf_format_cost_micros (-5), "$0.00");
+}
+
+static void
 test_currency_code (void)
 {
   g_autofree char *code = NULL;
@@ -211,6 +223,7 @@ main (int   argc,
 
   g_test_add_func ("/format/money-c", test_money_c);
   g_test_add_func ("/format/currency-code", test_currency_code);
+  g_test_add_func ("/format/cost", test_cost);
   g_test_add_func ("/format/numbers-c", test_numbers_c);
   g_test_add_func ("/format/units", test_units);
   g_test_add_func ("/format/money-german", test_money_german);

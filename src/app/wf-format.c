@@ -13,6 +13,8 @@
 
 #include "wf-format.h"
 
+#include "wf-types.h"
+
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <locale.h>
@@ -321,4 +323,21 @@ wf_format_param (double      value,
   if (g_str_equal (kind, "years"))
     return wf_format_years (value);
   return wf_format_number (value);
+}
+
+char *
+wf_format_cost_micros (gint64 micros)
+{
+  double usd = wf_micros_to_usd (micros);
+  g_autofree char *digits = NULL;
+
+  if (micros <= 0 || micros >= 10000)
+    return wf_format_money_in (usd, "USD");
+  /* Below a cent: up to six decimals, trailing zeros dropped ($0.000522). */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  digits = trim_zeros (g_strdup_printf ("%.6f", usd));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (locale_uses_comma ())
+    return g_strdup_printf ("%s $", digits);
+  return g_strdup_printf ("$%s", digits);
 }

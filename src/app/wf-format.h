@@ -28,6 +28,10 @@ char *wf_format_years   (double      value);
  * "months"/"years", anything else → number plus the unit. */
 char *wf_format_value_with_unit (double      value,
                                  const char *unit);
+/* What a run or a stage cost (micro-dollars, always USD: what providers
+ * bill): cents as usual, but a sub-cent cost keeps enough digits to be seen
+ * ($0.00052), since most model calls cost less than a cent. */
+char *wf_format_cost_micros (gint64 micros);
 /* A parameter's value by its kind (money | percent | number | count | months | years). */
 char *wf_format_param   (double      value,
                          const char *kind);

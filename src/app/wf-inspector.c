@@ -108,7 +108,12 @@ add_row (GtkWidget  *group,
 
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      /* Short values stay on one line; only long ones wrap, at a readable width. */
+      if (g_utf8_strlen (value, -1) > 32)
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+        }
       gtk_widget_add_css_class (label, "numeric");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
@@ -310,7 +315,7 @@ fill_results (WfInspector *self,
       gtk_string_list_append (names, table->name && *table->name ? table->name : fallback);
     }
   if (self->results_views->len == 0)
-    gtk_stack_add_child (self->results_stack, empty_page ("view-grid-symbolic", _("No Tables")));
+    gtk_stack_add_child (self->results_stack, empty_page ("x-office-spreadsheet-symbolic", _("No Tables")));
   g_signal_handlers_block_by_func (self->table_selector, on_table_selected, self);
   gtk_drop_down_set_model (self->table_selector, G_LIST_MODEL (names));
   g_signal_handlers_unblock_by_func (self->table_selector, on_table_selected, self);
@@ -342,7 +347,7 @@ fill_charts (WfInspector *self,
       gtk_string_list_append (names, chart->title && *chart->title ? chart->title : fallback);
     }
   if (self->charts->len == 0)
-    gtk_stack_add_child (self->chart_stack, empty_page ("power-profile-balanced-symbolic", _("No Charts")));
+    gtk_stack_add_child (self->chart_stack, empty_page ("applications-graphics-symbolic", _("No Charts")));
   g_signal_handlers_block_by_func (self->chart_selector, on_chart_selected, self);
   gtk_drop_down_set_model (self->chart_selector, G_LIST_MODEL (names));
   g_signal_handlers_unblock_by_func (self->chart_selector, on_chart_selected, self);
@@ -364,7 +369,7 @@ fill_cost (WfInspector *self,
   for (guint i = 0; run && run->spans && i < run->spans->len; i++)
     {
       const WfCostSpan *span = g_ptr_array_index (run->spans, i);
-      g_autofree char *money = wf_format_money_in (wf_micros_to_usd (span->total_micros), "USD");
+      g_autofree char *money = wf_format_cost_micros (span->total_micros);
       g_autofree char *in = wf_format_count ((double) span->input_tokens);
       g_autofree char *out = wf_format_count ((double) span->output_tokens);
       g_autofree char *ms = wf_format_count (span->duration_us / 1000.0);
@@ -393,7 +398,7 @@ fill_cost (WfInspector *self,
     GtkWidget *total_group = add_group (self->cost_box, NULL, NULL);
     gint64 total = run && run->total_micros > 0 ? run->total_micros : sum;
     gboolean estimated = (run && run->cost_estimated) || any_estimated;
-    g_autofree char *money = wf_format_money_in (wf_micros_to_usd (total), "USD");
+    g_autofree char *money = wf_format_cost_micros (total);
     GtkWidget *row = add_row (total_group, _("Total"),
                               estimated ? _("Part of this cost is estimated: the provider did not report it.") : NULL,
                               money);

@@ -483,7 +483,7 @@ test_inspector_tabs (void)
     g_assert_nonnull (strstr (output, "output"));       /* limits hit */
     g_assert_nonnull (strstr (cost, "generate · openai/gpt-4o-mini"));
     g_assert_nonnull (strstr (cost, "1830 tokens in, 412 out"));
-    g_assert_nonnull (strstr (cost, "(estimated)"));
+    g_assert_nonnull (strstr (cost, "$0.000522 (estimated)"));
     g_assert_nonnull (strstr (cost, "Total"));
     g_assert_nonnull (strstr (checks, "Allowed"));
     g_assert_nonnull (strstr (checks, "Line 1, column 0"));
@@ -705,6 +705,9 @@ main (int   argc,
       return 77;
     }
   adw_init ();
+  /* G_TEST_OPTION_ISOLATE_DIRS empties XDG_DATA_DIRS; the icons are the system's. */
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                  "/usr/share/icons");
   wf_format_set_currency ("USD");
   tmp_dir = g_dir_make_tmp ("wf-widgets-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
