@@ -82,6 +82,12 @@ test_numbers_c (void)
   assert_fmt (wf_format_number (3.14159), "3.14");
   assert_fmt (wf_format_number (1234.56), "1235");
   assert_fmt (wf_format_number (-0.0001), "0");
+  assert_fmt (wf_format_decimal (15500.5, 2), "15500.5");
+  assert_fmt (wf_format_decimal (2.0, 2), "2");
+  assert_fmt (wf_format_decimal (1.23456, 3), "1.235");
+  assert_fmt (wf_format_decimal (-0.0001, 2), "0");
+  assert_fmt (wf_format_decimal (1.5, 99), "1.5");
+  assert_fmt (wf_format_decimal (NAN, 2), "—");
   assert_fmt (wf_format_percent (0.125), "12.5 %");
   assert_fmt (wf_format_percent (0.05), "5 %");
   assert_fmt (wf_format_percent (1.5), "150 %");

@@ -204,6 +204,28 @@ wf_format_number (double value)
 }
 
 char *
+wf_format_decimal (double value,
+                   guint  max_decimals)
+{
+  char *s;
+
+  if (!isfinite (value))
+    return g_strdup ("—");
+  max_decimals = MIN (max_decimals, 6u);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  s = g_strdup_printf ("%'.*f", (int) max_decimals, value);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  s = trim_zeros (s);
+  if (s[0] == '-' && strspn (s + 1, "0") == strlen (s + 1))
+    {
+      char *t = g_strdup (s + 1);
+      g_free (s);
+      s = t;
+    }
+  return s;
+}
+
+char *
 wf_format_percent (double fraction)
 {
   g_autofree char *n = NULL;

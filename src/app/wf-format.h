@@ -21,6 +21,10 @@ char *wf_format_money_in (double     value,
 char *wf_format_percent (double      fraction);   /* 0.125 → "12.5 %" style */
 char *wf_format_number  (double      value);
 char *wf_format_count   (double      value);
+/* Up to max_decimals (0–6) decimals, trailing zeros dropped: for table cells,
+ * where 15500.5 must not read as 15500. */
+char *wf_format_decimal (double      value,
+                         guint       max_decimals);
 char *wf_format_months  (double      value);
 char *wf_format_years   (double      value);
 /* A metric's value by its unit: a currency code or symbol → money, "%" → a

@@ -176,7 +176,7 @@ cell_text (JsonNode *node)
   if (t == G_TYPE_INT64)
     return wf_format_count ((double) json_node_get_int (node));
   if (t == G_TYPE_DOUBLE)
-    return wf_format_number (json_node_get_double (node));
+    return wf_format_decimal (json_node_get_double (node), 2);
   if (t == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
   return g_strdup (json_node_get_string (node));

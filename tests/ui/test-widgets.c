@@ -393,6 +393,11 @@ test_results_sort_and_export (void)
     g_autofree char *top = wf_results_view_dup_cell_text (WF_RESULTS_VIEW (view), 0, 0);
     g_assert_cmpstr (top, ==, "Oct");
   }
+  {
+    /* May (15500.5) is fourth from the top when descending: decimals kept. */
+    g_autofree char *may = wf_results_view_dup_cell_text (WF_RESULTS_VIEW (view), 3, 1);
+    g_assert_cmpstr (may, ==, "15500.5");
+  }
   save_screenshot (window, "results-sorted");
 
   tsv = wf_results_view_to_tsv (WF_RESULTS_VIEW (view));
