@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <locale.h>
 #include <math.h>
 
@@ -66,6 +67,34 @@ test_currency_code (void)
    * C has no currency, so USD. */
   code = wf_format_currency_code ();
   g_assert_cmpstr (code, ==, "USD");
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "io.github.whatif.WhatIf", TRUE) : NULL;
+
+    if (schema != NULL)
+      {
+        g_autoptr(GSettings) settings = g_settings_new ("io.github.whatif.WhatIf");
+
+        g_settings_set_string (settings, "currency", "eur");
+        g_free (code);
+        code = wf_format_currency_code ();
+        g_assert_cmpstr (code, ==, "EUR");
+        {
+          g_autofree char *m = wf_format_money (2);
+          g_assert_cmpstr (m, ==, "€2.00");
+        }
+        /* Not a currency code: ignored, back to the locale's. */
+        g_settings_set_string (settings, "currency", "euro");
+        g_free (code);
+        code = wf_format_currency_code ();
+        g_assert_cmpstr (code, ==, "USD");
+        g_settings_reset (settings, "currency");
+      }
+    else
+      {
+        g_test_message ("schema not installed: the setting is not checked");
+      }
+  }
   wf_format_set_currency ("chf");
   g_free (code);
   code = wf_format_currency_code ();

@@ -333,7 +333,130 @@ test_chart_dark (void)
   adw_style_manager_set_color_scheme (sm, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+static guint
+count_ink (cairo_surface_t *surface)
+{
+  int w = cairo_image_surface_get_width (surface);
+  int h = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guchar *data;
+  guint n = 0;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        if ((px & 0xffffff) != 0xffffff)
+          n++;
+      }
+  return n;
+}
+
+/* Hostile charts: empty, all gaps, one point, ragged series, huge and
+ * negative values. Each draws something (a message at least) and never
+ * crashes. */
+static void
+test_chart_edge_cases (void)
+{
+  GtkWidget *widget = g_object_ref_sink (wf_chart_widget_new ());
+  double values[][4] = {
+    { NAN, NAN, NAN, NAN },
+    { 5, NAN, NAN, NAN },
+    { -3e12, 2e12, NAN, 7e11 },
+    { -5, -10, -2, -8 },
+  };
+  const char *kinds[] = { "line", "bar", "area", "pie" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint c = 0; c <= G_N_ELEMENTS (values); c++)
+      {
+        g_autoptr(WfChart) chart = wf_chart_new (kinds[k], c == 0 ? NULL : "T");
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 320, 200);
+        cairo_t *cr = cairo_create (surface);
+
+        if (c > 0)
+          {
+            WfSeries *series = wf_series_new (NULL);
+            WfSeries *longer = wf_series_new ("longer than x");
+
+            for (guint i = 0; i < 4; i++)
+              g_array_append_val (series->values, values[c - 1][i]);
+            for (guint i = 0; i < 7; i++)
+              {
+                double v = i;
+                g_array_append_val (longer->values, v);
+              }
+            g_ptr_array_add (chart->x, g_strdup ("only one label"));
+            g_ptr_array_add (chart->series, series);
+            g_ptr_array_add (chart->series, longer);
+          }
+        wf_chart_widget_set_chart (WF_CHART_WIDGET (widget), chart);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_paint (cr);
+        wf_chart_widget_draw (WF_CHART_WIDGET (widget), cr, 320, 200, FALSE);
+        /* Tiny sizes must not divide by zero or draw outside. */
+        wf_chart_widget_draw (WF_CHART_WIDGET (widget), cr, 3, 2, TRUE);
+        g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        g_assert_cmpuint (count_ink (surface), >, 50);
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
+  g_object_unref (widget);
+}
+
 /* ---- results view ---------------------------------------------------- */
+
+static void
+test_results_ragged (void)
+{
+  g_autoptr(WfTable) table = wf_table_new (NULL);
+  GtkWidget *view = wf_results_view_new ();
+  GtkWidget *window;
+  JsonArray *row;
+  g_autofree char *tsv = NULL;
+  g_autoptr(GtkColumnViewColumn) first = NULL;
+
+  g_ptr_array_add (table->columns, g_strdup ("a"));
+  g_ptr_array_add (table->columns, g_strdup ("b"));
+  row = json_array_new ();
+  json_array_add_int_element (row, 1);
+  json_array_add_array_element (table->rows, row);           /* too short */
+  row = json_array_new ();
+  json_array_add_string_element (row, "x\ty");
+  json_array_add_boolean_element (row, TRUE);
+  json_array_add_int_element (row, 3);                         /* too long */
+  json_array_add_array_element (table->rows, row);
+  json_array_add_string_element (table->rows, "not a row");
+  row = json_array_new ();
+  json_array_add_null_element (row);
+  json_array_add_object_element (row, json_object_new ());
+  json_array_add_array_element (table->rows, row);
+
+  wf_results_view_set_table (WF_RESULTS_VIEW (view), table);
+  window = show_in_window (view, 400, 300);
+  first = g_list_model_get_item (gtk_column_view_get_columns (wf_results_view_get_column_view (WF_RESULTS_VIEW (view))), 0);
+  gtk_column_view_sort_by_column (wf_results_view_get_column_view (WF_RESULTS_VIEW (view)), first, GTK_SORT_ASCENDING);
+  spin (100);
+  tsv = wf_results_view_to_tsv (WF_RESULTS_VIEW (view));
+  /* Numbers first, then text (tabs flattened), empty cells last. */
+  g_assert_true (g_str_has_prefix (tsv, "a\tb\n1\t\nx y\tyes\n"));
+  save_screenshot (window, "results-ragged");
+
+  wf_results_view_set_table (WF_RESULTS_VIEW (view), NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (wf_results_view_get_model (WF_RESULTS_VIEW (view))), ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_build_filename (tmp_dir, "none.csv", NULL);
+
+    g_assert_false (wf_results_view_export_csv (WF_RESULTS_VIEW (view), path, &error));
+    g_assert_nonnull (error);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 
 static void
 test_results_sort_and_export (void)
@@ -723,6 +846,8 @@ main (int   argc,
   g_test_add_func ("/widgets/chart/dark", test_chart_dark);
   g_test_add_func ("/widgets/results/sort-and-export", test_results_sort_and_export);
   g_test_add_func ("/widgets/results/large", test_results_large);
+  g_test_add_func ("/widgets/results/ragged", test_results_ragged);
+  g_test_add_func ("/widgets/chart/edge-cases", test_chart_edge_cases);
   g_test_add_func ("/widgets/inspector/tabs", test_inspector_tabs);
   g_test_add_func ("/widgets/inspector/dark", test_inspector_dark);
   g_test_add_func ("/widgets/assumptions/changed", test_assumptions_changed);
