@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <gtksourceview/gtksource.h>
 #include <locale.h>
 #include <math.h>
 
@@ -653,6 +654,9 @@ test_inspector_tabs (void)
           }
       }
     g_assert_true (GTK_IS_TEXT_VIEW (w));
+    /* Highlighted as Python. */
+    g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (
+                       GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (w))))), ==, "python3");
     g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (w)));
     buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (w));
     gtk_text_buffer_set_text (buffer, "print(1 + 1)\n", -1);
@@ -836,6 +840,14 @@ main (int   argc,
   /* G_TEST_OPTION_ISOLATE_DIRS empties XDG_DATA_DIRS; the icons are the system's. */
   gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                   "/usr/share/icons");
+  /* Likewise the language specs and style schemes of GtkSourceView. */
+  gtk_source_init ();
+  gtk_source_language_manager_append_search_path (gtk_source_language_manager_get_default (),
+                                                  "/usr/share/gtksourceview-5/language-specs");
+  gtk_source_style_scheme_manager_append_search_path (gtk_source_style_scheme_manager_get_default (),
+                                                      "/usr/share/gtksourceview-5/styles");
+  g_assert_nonnull (gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (), "python3"));
+  g_assert_nonnull (gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (), "Adwaita-dark"));
   wf_format_set_currency ("USD");
   tmp_dir = g_dir_make_tmp ("wf-widgets-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
