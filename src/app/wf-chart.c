@@ -738,6 +738,15 @@ wf_chart_widget_export_png (WfChartWidget *self,
 }
 
 static void
+wf_chart_widget_css_changed (GtkWidget         *widget,
+                             GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (wf_chart_widget_parent_class)->css_changed (widget, change);
+  /* The colours follow the theme: light ↔ dark must repaint. */
+  gtk_widget_queue_draw (widget);
+}
+
+static void
 wf_chart_widget_measure (GtkWidget      *widget,
                          GtkOrientation  orientation,
                          int             for_size,
@@ -769,6 +778,7 @@ wf_chart_widget_class_init (WfChartWidgetClass *klass)
   object_class->finalize = wf_chart_widget_finalize;
   widget_class->snapshot = wf_chart_widget_snapshot;
   widget_class->measure = wf_chart_widget_measure;
+  widget_class->css_changed = wf_chart_widget_css_changed;
   gtk_widget_class_set_css_name (widget_class, "wfchart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

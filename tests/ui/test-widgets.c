@@ -460,6 +460,18 @@ test_results_ragged (void)
 
 
 static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_results_sort_and_export (void)
 {
   g_autoptr(WfTable) table = make_table ();
@@ -536,7 +548,17 @@ test_results_sort_and_export (void)
   g_assert_nonnull (strstr (contents, "May,15500.5,"));
   g_assert_nonnull (strstr (contents, "'=HYPERLINK"));
 
-  wf_results_view_copy_tsv (WF_RESULTS_VIEW (view));
+  /* Copy as TSV, then read the clipboard back. */
+  {
+    g_autofree char *pasted = NULL;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    gtk_widget_activate_action (view, "results.copy-tsv", NULL);
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (view), NULL, on_clipboard_text, &pasted);
+    while (pasted == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (pasted, ==, tsv);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
