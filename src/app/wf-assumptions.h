@@ -1,0 +1,37 @@
+/* wf-assumptions.h: the editable assumptions (wf.param) of one run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wf-types.h"
+
+G_BEGIN_DECLS
+
+#define WF_TYPE_ASSUMPTIONS (wf_assumptions_get_type ())
+G_DECLARE_FINAL_TYPE (WfAssumptions, wf_assumptions, WF, ASSUMPTIONS, GtkWidget)
+
+GtkWidget  *wf_assumptions_new        (void);
+/* params: (element-type WfParam), copied; NULL or empty clears. */
+void        wf_assumptions_set_params (WfAssumptions *self,
+                                       GPtrArray     *params);
+guint       wf_assumptions_get_n_params (WfAssumptions *self);
+/* The control of the param with that label, for the lead and the tests. */
+GtkSpinButton *wf_assumptions_get_spin_button (WfAssumptions *self,
+                                               const char    *label);
+/* label → double (boxed in a gdouble*) of every param, as now set. */
+GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
+/* Milliseconds between the last change and "changed" (default 150). */
+void        wf_assumptions_set_debounce (WfAssumptions *self,
+                                         guint          ms);
+
+/* Bounds the control uses for a param: its own, else sensible defaults by kind. */
+void        wf_assumptions_param_range (const WfParam *param,
+                                        double        *out_min,
+                                        double        *out_max,
+                                        double        *out_step,
+                                        guint         *out_digits);
+
+G_END_DECLS
