@@ -76,12 +76,26 @@ update_actions (WfChatView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
 }
 
-static void
-scroll_to_end (WfChatView *self)
+static gboolean
+scroll_to_end_idle (gpointer user_data)
 {
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  WfChatView *self = user_data;
+  GtkAdjustment *adj;
 
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  /* The view may have been disposed before the idle ran. */
+  if (self->scroller != NULL)
+    {
+      adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_scroll_to_end (WfChatView *self)
+{
+  g_idle_add_full (G_PRIORITY_LOW, scroll_to_end_idle, g_object_ref (self), g_object_unref);
 }
 
 static GtkWidget *
@@ -461,7 +475,7 @@ load_session (WfChatView *self)
     }
 
   update_actions (self);
-  g_idle_add_once ((GSourceOnceFunc) scroll_to_end, self);
+  queue_scroll_to_end (self);
 }
 
 /* Asking */
@@ -600,7 +614,7 @@ ask_cb (GObject      *object,
       gtk_box_append (self->cards, build_answer_card (self, run));
       self->n_cards++;
       self->last_run_id = run->id;
-      g_idle_add_once ((GSourceOnceFunc) scroll_to_end, self);
+      queue_scroll_to_end (self);
     }
 
   update_actions (self);
@@ -664,7 +678,7 @@ wf_chat_view_send (WfChatView *self,
   g_object_set_data (G_OBJECT (self->cancellable), "wf-session",
                      GSIZE_TO_POINTER ((gsize) self->session_id));
   update_actions (self);
-  g_idle_add_once ((GSourceOnceFunc) scroll_to_end, self);
+  queue_scroll_to_end (self);
 
   wf_asker_ask_async (self->asker, text, self->session_id, self->cancellable,
                       ask_cb, g_object_ref (self));
@@ -679,7 +693,10 @@ wf_chat_view_cancel (WfChatView *self)
 
   if (self->cancellable != NULL)
     {
-      g_cancellable_cancel (self->cancellable);
+      /* The asker may complete from inside cancel(), which drops our ref. */
+      g_autoptr(GCancellable) cancellable = g_object_ref (self->cancellable);
+
+      g_cancellable_cancel (cancellable);
       if (self->pending_stage != NULL)
         gtk_label_set_text (self->pending_stage, _("Cancelling…"));
     }
@@ -729,6 +746,13 @@ wf_chat_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_CHAT_VIEW);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   g_clear_object (&self->asker);
   g_clear_object (&self->store);

@@ -573,6 +573,13 @@ wf_session_list_dispose (GObject *object)
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_SESSION_LIST);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   g_clear_object (&self->selection);
   g_clear_object (&self->sessions);
@@ -728,7 +735,13 @@ wf_session_list_set_search (WfSessionList *self,
 
   g_return_if_fail (WF_IS_SESSION_LIST (self));
 
-  clean = query ? g_strstrip (g_utf8_make_valid (query, 256)) : NULL;
+  if (query != NULL)
+    {
+      g_autofree char *valid = g_utf8_make_valid (query, -1);
+
+      /* A search box is not a place for a novel: bound what reaches the index. */
+      clean = g_strstrip (g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 256)));
+    }
   if (clean != NULL && *clean == '\0')
     g_clear_pointer (&clean, g_free);
   if (g_strcmp0 (clean, self->query) == 0)

@@ -53,6 +53,13 @@ wf_welcome_page_dispose (GObject *object)
   WfWelcomePage *self = (WfWelcomePage *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_WELCOME_PAGE);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (wf_welcome_page_parent_class)->dispose (object);
 }
