@@ -379,20 +379,23 @@ build_answer_card (WfChatView  *self,
   gtk_widget_set_name (results_slot, "results_slot");
   gtk_box_append (GTK_BOX (card), results_slot);
 
-  footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_add_css_class (footer, "card-footer");
+  /* Cost on its own line so the buttons still fit a phone-width window. */
   {
     g_autofree char *cost_text = format_cost (run);
 
     cost = gtk_label_new (cost_text);
     gtk_widget_add_css_class (cost, "dim-label");
     gtk_widget_add_css_class (cost, "caption");
-    gtk_widget_set_hexpand (cost, TRUE);
     gtk_label_set_xalign (GTK_LABEL (cost), 0.0f);
+    gtk_label_set_wrap (GTK_LABEL (cost), TRUE);
     if (run->model != NULL)
       gtk_widget_set_tooltip_text (cost, run->model);
-    gtk_box_append (GTK_BOX (footer), cost);
+    gtk_box_append (GTK_BOX (card), cost);
   }
+
+  footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (footer, GTK_ALIGN_END);
+  gtk_widget_add_css_class (footer, "card-footer");
   if (run->code != NULL && *run->code != '\0')
     gtk_box_append (GTK_BOX (footer), card_button (self, _("Show _Code"), SHOW_CODE, run->id));
   if (run->result != NULL && run->result->tables != NULL && run->result->tables->len > 0)

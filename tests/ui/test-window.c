@@ -306,6 +306,15 @@ fixture_teardown (Fixture       *fixture,
   spin (50);
   g_clear_object (&fixture->store);
 
+  /* To look at the seeded history in the real app afterwards. */
+  if (g_getenv ("WF_TEST_KEEP_DB") != NULL)
+    {
+      g_test_message ("kept database: %s", fixture->db_path);
+      g_free (fixture->db_path);
+      g_free (fixture->tmpdir);
+      return;
+    }
+
   /* The store may keep side files (workbook, WAL): remove whatever is there. */
   dir = g_dir_open (fixture->tmpdir, 0, NULL);
   while (dir && (name = g_dir_read_name (dir)))
@@ -333,7 +342,8 @@ screenshot (GtkWidget  *widget,
   GskRenderer *renderer;
   int width, height;
 
-  spin (150);
+  /* Let stack and flap transitions finish. */
+  spin (400);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);
@@ -727,6 +737,16 @@ main (int    argc,
       return g_test_run ();
     }
   adw_init ();
+
+  /* AdwApplication loads style.css by itself; windows made here have no
+   * application, so load it for the screenshots to look like the app. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/whatif/WhatIf/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/window/sessions-listed", test_sessions_listed);
