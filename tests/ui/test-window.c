@@ -301,7 +301,8 @@ fixture_teardown (Fixture       *fixture,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
   spin (50);
   g_clear_object (&fixture->store);
@@ -722,6 +723,93 @@ test_narrow (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
+static void
+record_run_id (gint64 *out,
+               gint64  run_id)
+{
+  *out = run_id;
+}
+
+static void
+test_card_signals (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  WfChatView *chat = chat_view (fixture);
+  gint64 shown = 0, exported = 0, again = 0;
+  gint64 last;
+
+  g_test_summary ("Card buttons and Ctrl+E report the run they belong to");
+
+  g_signal_connect_swapped (chat, "show-code", G_CALLBACK (record_run_id), &shown);
+  g_signal_connect_swapped (chat, "export-csv", G_CALLBACK (record_run_id), &exported);
+  g_signal_connect_swapped (chat, "run-again", G_CALLBACK (record_run_id), &again);
+
+  /* Nothing to export on the welcome page */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.export", NULL) && exported != 0);
+  g_assert_cmpint (exported, ==, 0);
+
+  wf_session_list_select_id (session_list (fixture), fixture->s_van);
+  last = wf_chat_view_get_last_run (chat);
+  g_assert_cmpint (last, >, 0);
+
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "Show _Code"), "clicked");
+  g_assert_cmpint (shown, ==, last);
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "_Run Again"), "clicked");
+  g_assert_cmpint (again, ==, last);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.export", NULL));
+  g_assert_cmpint (exported, ==, last);
+}
+
+static void
+test_paging (Fixture       *fixture,
+             gconstpointer  data)
+{
+  WfSessionList *list = session_list (fixture);
+  GtkWidget *scroller;
+
+  g_test_summary ("A long history is read from the store a page at a time as the list scrolls");
+
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *q = g_strdup_printf ("Question number %u", i);
+      seed_run (fixture->store, 0, q, "An answer.", WF_OUTCOME_REFUSED);
+    }
+  wf_session_list_reload (list);
+  g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 50);
+
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (find_by_class (GTK_WIDGET (list), "navigation-sidebar")),
+                                      GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  g_signal_emit_by_name (scroller, "edge-reached", GTK_POS_BOTTOM);
+  g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 100);
+  g_signal_emit_by_name (scroller, "edge-reached", GTK_POS_BOTTOM);
+  g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 123);
+  g_signal_emit_by_name (scroller, "edge-reached", GTK_POS_BOTTOM);
+  g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 123);
+  g_assert_cmpint (wf_session_list_get_session_id (list, 122), ==, fixture->s_van);
+}
+
+static void
+test_delete_on_close (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(WfSessionInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Closing the window while the undo toast is up completes the deletion");
+
+  g_assert_nonnull (wf_session_list_delete (session_list (fixture), fixture->s_clarify));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  spin (50);
+
+  info = wf_store_get_session (fixture->store, fixture->s_clarify, &error);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  info = wf_store_get_session (fixture->store, fixture->s_van, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -758,6 +846,9 @@ main (int    argc,
   ADD ("/ui/window/preferences", test_preferences);
   ADD ("/ui/window/inspector-toggle", test_inspector_toggle);
   ADD ("/ui/window/narrow", test_narrow);
+  ADD ("/ui/window/card-signals", test_card_signals);
+  ADD ("/ui/window/paging", test_paging);
+  ADD ("/ui/window/delete-on-close", test_delete_on_close);
 #undef ADD
 
   return g_test_run ();
