@@ -860,6 +860,22 @@ wf_chat_view_init (WfChatView *self)
   self->pending_code_text = g_string_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The text view would take Ctrl+Enter as a new line before the bubbling
+   * class bindings see it, so catch the keys in the capture phase. */
+  {
+    GtkEventController *controller = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                            gtk_named_action_new ("chat.send")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK),
+                                                            gtk_named_action_new ("chat.send")));
+    gtk_widget_add_controller (GTK_WIDGET (self->text_view), controller);
+  }
+
   update_actions (self);
 }
 

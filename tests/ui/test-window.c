@@ -673,7 +673,44 @@ test_preferences (Fixture       *fixture,
 
   g_assert_nonnull (find_row (prefs, "OpenRouter"));
 
+  /* Provider choices map to the schema's strings. */
+  row = find_row (prefs, "Provider");
+  g_assert_nonnull (row);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
+  g_assert_cmpstr (g_settings_get_string (settings, "provider"), ==, "openrouter");
+  g_settings_set_string (settings, "provider", "local");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 4);
+  g_settings_reset (settings, "provider");
+
   gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* Models come from the store's catalogue, with prices when known. */
+  {
+    g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) wf_model_info_free);
+    WfModelInfo *info;
+    g_autofree char *model = NULL;
+
+    info = wf_model_info_new ("test/cheap-model", "openrouter");
+    info->input_micros_per_mtok = 150000;
+    info->output_micros_per_mtok = 600000;
+    g_ptr_array_add (models, info);
+    info = wf_model_info_new ("test/unpriced-model", "openrouter");
+    info->input_micros_per_mtok = -1;
+    info->output_micros_per_mtok = -1;
+    g_ptr_array_add (models, info);
+    g_assert_true (wf_store_upsert_models (fixture->store, models, NULL));
+
+    prefs = wf_preferences_window_new (GTK_WINDOW (fixture->window), fixture->store);
+    row = find_row (prefs, "Model");
+    g_assert_nonnull (row);
+    /* Two catalogue entries plus the current setting, which is not in it. */
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (row))), ==, 3);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+    model = g_settings_get_string (settings, "model");
+    g_assert_true (g_str_has_prefix (model, "test/"));
+    g_settings_reset (settings, "model");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
 }
 
 static void
