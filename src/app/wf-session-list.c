@@ -264,6 +264,16 @@ selection_changed_cb (WfSessionList *self)
   g_signal_emit (self, signals[SESSION_SELECTED], 0, wf_session_list_get_selected_id (self));
 }
 
+/* Clicking the selected session again must still open it (on a folded window
+ * the chat is one page further). */
+static void
+activate_cb (WfSessionList *self,
+             guint          position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  g_signal_emit (self, signals[SESSION_SELECTED], 0, wf_session_list_get_selected_id (self));
+}
+
 static void
 search_changed_cb (WfSessionList  *self,
                    GtkSearchEntry *entry)
@@ -630,6 +640,7 @@ wf_session_list_class_init (WfSessionListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfSessionList, list_view);
   gtk_widget_class_bind_template_child (widget_class, WfSessionList, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, edge_reached_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

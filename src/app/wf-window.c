@@ -81,8 +81,11 @@ session_selected_cb (WfWindow      *self,
   if (session_id == 0)
     return;
 
-  wf_chat_view_set_session (self->chat_view, session_id);
-  update_title (self);
+  if (wf_chat_view_get_session (self->chat_view) != session_id)
+    {
+      wf_chat_view_set_session (self->chat_view, session_id);
+      update_title (self);
+    }
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 

@@ -753,9 +753,29 @@ test_narrow (Fixture       *fixture,
 
   wf_session_list_select_id (WF_SESSION_LIST (wf_window_get_session_list (narrow)), fixture->s_van);
   spin (400);
-  g_assert_true (gtk_widget_get_child_visible (wf_window_get_chat_view (narrow)) ||
-                 adw_leaflet_get_visible_child (leaflet) != NULL);
+  g_assert_true (gtk_widget_is_ancestor (wf_window_get_chat_view (narrow),
+                                         adw_leaflet_get_visible_child (leaflet)));
   screenshot (GTK_WIDGET (narrow), "window-narrow-chat");
+
+  /* Back to the history, then the same session again: the chat comes back. */
+  gtk_widget_activate_action (GTK_WIDGET (narrow), "win.back", NULL);
+  spin (400);
+  g_assert_true (gtk_widget_is_ancestor (wf_window_get_session_list (narrow),
+                                         adw_leaflet_get_visible_child (leaflet)));
+  {
+    GtkWidget *list_view = find_by_class (wf_window_get_session_list (narrow), "navigation-sidebar");
+    guint position = G_MAXUINT;
+    WfSessionList *list = WF_SESSION_LIST (wf_window_get_session_list (narrow));
+
+    for (guint i = 0; i < wf_session_list_get_n_sessions (list); i++)
+      if (wf_session_list_get_session_id (list, i) == fixture->s_van)
+        position = i;
+    g_assert_cmpuint (position, !=, G_MAXUINT);
+    g_signal_emit_by_name (list_view, "activate", position);
+  }
+  spin (400);
+  g_assert_true (gtk_widget_is_ancestor (wf_window_get_chat_view (narrow),
+                                         adw_leaflet_get_visible_child (leaflet)));
 
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
