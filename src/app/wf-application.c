@@ -9,11 +9,16 @@
 #include <glib/gi18n.h>
 
 #include "wf-application.h"
+#include "wf-preferences-window.h"
 #include "wf-window.h"
 
 struct _WfApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  WfStore        *store;
+  GError         *store_error;
 };
 
 G_DEFINE_FINAL_TYPE (WfApplication, wf_application, ADW_TYPE_APPLICATION)
@@ -28,14 +33,53 @@ wf_application_new (void)
                        NULL);
 }
 
+GSettings *
+wf_application_get_settings (WfApplication *self)
+{
+  g_return_val_if_fail (WF_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+WfStore *
+wf_application_get_store (WfApplication *self)
+{
+  g_return_val_if_fail (WF_IS_APPLICATION (self), NULL);
+
+  if (self->store == NULL && self->store_error == NULL)
+    {
+      g_autofree char *path = wf_store_dup_default_path ();
+
+      self->store = wf_store_open (path, &self->store_error);
+    }
+
+  return self->store;
+}
+
 static void
 wf_application_activate (GApplication *app)
 {
+  WfApplication *self = WF_APPLICATION (app);
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (wf_window_new (WF_APPLICATION (app)));
+    {
+      WfWindow *win = wf_window_new (self);
+
+      wf_window_set_store (win, wf_application_get_store (self));
+      if (self->store_error != NULL)
+        {
+          g_autofree char *message =
+            /* Translators: %s says why, such as "disk full" */
+            g_strdup_printf (_("Your history could not be opened: %s"), self->store_error->message);
+          AdwToast *toast = adw_toast_new (message);
+
+          adw_toast_set_timeout (toast, 0);
+          wf_window_add_toast (win, toast);
+        }
+      window = GTK_WINDOW (win);
+    }
 
   gtk_window_present (window);
 }
@@ -45,30 +89,109 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GApplication *app = G_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Close the windows properly so they save their size and finish pending deletions. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+  g_application_quit (app);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  WfApplication *self = WF_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *prefs;
+
+  prefs = wf_preferences_window_new (parent, wf_application_get_store (self));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+shortcuts_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  WfApplication *self = WF_APPLICATION (user_data);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *window;
+
+  builder = gtk_builder_new_from_resource ("/io/github/whatif/WhatIf/wf-shortcuts-window.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (window);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  WfApplication *self = WF_APPLICATION (user_data);
+  const char *developers[] = { "The What If contributors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("What If"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Answers money questions with small financial models that are checked and run safely on your computer."),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
 }
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "preferences", preferences_activated },
+  { "shortcuts", shortcuts_activated },
+  { "about", about_activated },
 };
 
 static void
 wf_application_startup (GApplication *app)
 {
-  const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (wf_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts", shortcuts_accels);
+}
+
+static void
+wf_application_dispose (GObject *object)
+{
+  WfApplication *self = (WfApplication *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+
+  G_OBJECT_CLASS (wf_application_parent_class)->dispose (object);
 }
 
 static void
 wf_application_class_init (WfApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = wf_application_dispose;
   app_class->activate = wf_application_activate;
   app_class->startup = wf_application_startup;
 }
@@ -76,4 +199,5 @@ wf_application_class_init (WfApplicationClass *klass)
 static void
 wf_application_init (WfApplication *self)
 {
+  self->settings = g_settings_new (APP_ID);
 }

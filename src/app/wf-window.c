@@ -1,6 +1,10 @@
 /* wf-window.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A leaflet holds the session sidebar and the chat; on a narrow window it
+ * folds into one page at a time. The inspector is a flap at the end of the
+ * chat that folds over it when there is no room beside it.
  */
 #define G_LOG_DOMAIN "wf-window"
 
@@ -8,14 +12,311 @@
 
 #include <glib/gi18n.h>
 
+#include "wf-chat-view.h"
+#include "wf-session-list.h"
 #include "wf-window.h"
 
 struct _WfWindow
 {
-  AdwApplicationWindow parent_instance;
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  WfSessionList        *session_list;
+  WfChatView           *chat_view;
+  AdwFlap              *inspector_flap;
+  GtkWidget            *inspector_slot;
+  GtkWidget            *budget_slot;
+  AdwWindowTitle       *title_widget;
+  GtkWidget            *back_button;
+  GtkWidget            *sidebar_header;
+  GtkWidget            *content_header;
+
+  GSettings            *settings;
+  WfStore              *store;
+  gint64                selected_run_id;
 };
 
+enum {
+  IMPORT_DATA,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (WfWindow, wf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_title (WfWindow *self)
+{
+  gint64 id = wf_chat_view_get_session (self->chat_view);
+  g_autoptr(WfSessionInfo) info = NULL;
+
+  if (id != 0 && self->store != NULL)
+    info = wf_store_get_session (self->store, id, NULL);
+
+  if (info != NULL)
+    {
+      g_autofree char *subtitle =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u question", "%u questions", info->n_runs),
+                         info->n_runs);
+
+      adw_window_title_set_title (self->title_widget, info->title ? info->title : _("Untitled Session"));
+      adw_window_title_set_subtitle (self->title_widget, subtitle);
+    }
+  else
+    {
+      adw_window_title_set_title (self->title_widget, _("New Session"));
+      adw_window_title_set_subtitle (self->title_widget, NULL);
+    }
+}
+
+static void
+session_selected_cb (WfWindow      *self,
+                     gint64         session_id,
+                     WfSessionList *list)
+{
+  if (session_id == 0)
+    return;
+
+  if (wf_chat_view_get_session (self->chat_view) != session_id)
+    {
+      wf_chat_view_set_session (self->chat_view, session_id);
+      update_title (self);
+    }
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+run_finished_cb (WfWindow   *self,
+                 gint64      run_id,
+                 gint64      session_id,
+                 WfChatView *chat)
+{
+  g_signal_handlers_block_by_func (self->session_list, session_selected_cb, self);
+  wf_session_list_reload (self->session_list);
+  if (wf_chat_view_get_session (chat) == session_id)
+    wf_session_list_select_id (self->session_list, session_id);
+  g_signal_handlers_unblock_by_func (self->session_list, session_selected_cb, self);
+  update_title (self);
+}
+
+static void
+run_selected_cb (WfWindow   *self,
+                 gint64      run_id,
+                 WfChatView *chat)
+{
+  self->selected_run_id = run_id;
+  if (adw_flap_get_folded (self->inspector_flap) == FALSE)
+    adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+}
+
+static void
+new_session_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  g_signal_handlers_block_by_func (self->session_list, session_selected_cb, self);
+  wf_session_list_unselect (self->session_list);
+  g_signal_handlers_unblock_by_func (self->session_list, session_selected_cb, self);
+  wf_chat_view_set_session (self->chat_view, 0);
+  update_title (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  wf_chat_view_focus_entry (self->chat_view);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  wf_session_list_focus_search (self->session_list);
+}
+
+static void
+toggle_inspector_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  gboolean visible = !wf_window_get_inspector_visible (self);
+
+  wf_window_set_inspector_visible (self, visible);
+  g_settings_set_boolean (self->settings, "inspector-visible", visible);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    WfWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        g_signal_emit (self, signals[IMPORT_DATA], 0, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+import_data_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Data"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+update_folded (WfWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (self->back_button, folded);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (self->sidebar_header), folded);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (self->content_header), folded);
+}
+
+static gboolean
+wf_window_close_request (GtkWindow *window)
+{
+  WfWindow *self = WF_WINDOW (window);
+  int width, height;
+
+  /* The unmaximized size, so that unmaximizing next time restores it. */
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (wf_window_parent_class)->close_request (window);
+}
+
+static void
+wf_window_dispose (GObject *object)
+{
+  WfWindow *self = (WfWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_WINDOW);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (wf_window_parent_class)->dispose (object);
+}
+
+static void
+wf_window_class_init (WfWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = wf_window_dispose;
+  window_class->close_request = wf_window_close_request;
+
+  /**
+   * WfWindow::import-data:
+   * @file: the CSV file the user chose
+   *
+   * Fires when the user picks a file to import; the import itself is a
+   * sandbox job run by whoever handles this.
+   */
+  signals[IMPORT_DATA] =
+    g_signal_new ("import-data", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
+
+  gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.import-data", NULL, import_data_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
+
+  g_type_ensure (WF_TYPE_SESSION_LIST);
+  g_type_ensure (WF_TYPE_CHAT_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/whatif/WhatIf/wf-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, session_list);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, chat_view);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, inspector_flap);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, inspector_slot);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, budget_slot);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, title_widget);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, sidebar_header);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, content_header);
+  gtk_widget_class_bind_template_callback (widget_class, session_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_finished_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_folded);
+}
+
+static void
+wf_window_init (WfWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               MAX (360, g_settings_get_int (self->settings, "window-width")),
+                               MAX (300, g_settings_get_int (self->settings, "window-height")));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Only read: the flap hides itself when it folds on a narrow window, and
+   * that must not be remembered as the user's choice. */
+  g_settings_bind (self->settings, "inspector-visible",
+                   self->inspector_flap, "reveal-flap", G_SETTINGS_BIND_GET);
+
+  update_folded (self);
+  update_title (self);
+}
 
 WfWindow *
 wf_window_new (WfApplication *application)
@@ -23,17 +324,93 @@ wf_window_new (WfApplication *application)
   return g_object_new (WF_TYPE_WINDOW, "application", application, NULL);
 }
 
-static void
-wf_window_class_init (WfWindowClass *klass)
+void
+wf_window_set_store (WfWindow *self,
+                     WfStore  *store)
 {
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  g_return_if_fail (WF_IS_WINDOW (self));
+  g_return_if_fail (!store || WF_IS_STORE (store));
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/whatif/WhatIf/wf-window.ui");
+  if (!g_set_object (&self->store, store))
+    return;
+
+  wf_session_list_set_store (self->session_list, store);
+  wf_chat_view_set_store (self->chat_view, store);
+  update_title (self);
 }
 
-static void
-wf_window_init (WfWindow *self)
+WfStore *
+wf_window_get_store (WfWindow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+void
+wf_window_set_asker (WfWindow *self,
+                     WfAsker  *asker)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+
+  wf_chat_view_set_asker (self->chat_view, asker);
+}
+
+GtkWidget *
+wf_window_get_session_list (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->session_list);
+}
+
+GtkWidget *
+wf_window_get_chat_view (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->chat_view);
+}
+
+GtkWidget *
+wf_window_get_inspector_slot (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return self->inspector_slot;
+}
+
+GtkWidget *
+wf_window_get_budget_slot (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return self->budget_slot;
+}
+
+gboolean
+wf_window_get_inspector_visible (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+
+  return adw_flap_get_reveal_flap (self->inspector_flap);
+}
+
+void
+wf_window_set_inspector_visible (WfWindow *self,
+                                 gboolean  visible)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+
+  adw_flap_set_reveal_flap (self->inspector_flap, visible);
+}
+
+void
+wf_window_add_toast (WfWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

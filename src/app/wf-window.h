@@ -1,4 +1,4 @@
-/* wf-window.h
+/* wf-window.h: the main window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,12 +7,29 @@
 #include <adwaita.h>
 
 #include "wf-application.h"
+#include "wf-asker.h"
+#include "wf-store.h"
 
 G_BEGIN_DECLS
 
 #define WF_TYPE_WINDOW (wf_window_get_type ())
 G_DECLARE_FINAL_TYPE (WfWindow, wf_window, WF, WINDOW, AdwApplicationWindow)
 
-WfWindow *wf_window_new (WfApplication *application);
+WfWindow   *wf_window_new                (WfApplication *application);
+void        wf_window_set_store          (WfWindow      *self,
+                                          WfStore       *store);
+WfStore    *wf_window_get_store          (WfWindow      *self);
+void        wf_window_set_asker          (WfWindow      *self,
+                                          WfAsker       *asker);
+GtkWidget  *wf_window_get_session_list   (WfWindow      *self);
+GtkWidget  *wf_window_get_chat_view      (WfWindow      *self);
+/* Placeholders the sibling widgets go into (inspector, budget indicator). */
+GtkWidget  *wf_window_get_inspector_slot (WfWindow      *self);
+GtkWidget  *wf_window_get_budget_slot    (WfWindow      *self);
+gboolean    wf_window_get_inspector_visible (WfWindow   *self);
+void        wf_window_set_inspector_visible (WfWindow   *self,
+                                             gboolean    visible);
+void        wf_window_add_toast          (WfWindow      *self,
+                                          AdwToast      *toast);
 
 G_END_DECLS
