@@ -15,12 +15,7 @@
 
 #include "wf-preferences-window.h"
 
-#if __has_include ("wf-secrets.h")
-# include "wf-secrets.h"
-# define HAVE_WF_SECRETS 1
-#else
-# define HAVE_WF_SECRETS 0
-#endif
+#include "wf-secrets.h"
 
 struct _WfPreferencesWindow
 {
@@ -95,6 +90,29 @@ choice_set_mapping (const GValue       *value,
 
 /* API keys */
 
+/* Whether a key is in use for the provider (from the keyring or the
+ * environment). Never reads the value itself. */
+static gboolean
+provider_key_is_set (const char *provider)
+{
+  g_autoptr(GArray) status = NULL;
+  WfSecretKind kind;
+
+  if (provider == NULL || !wf_secret_kind_from_string (provider, &kind))
+    return FALSE;
+
+  status = wf_secrets_status (NULL, NULL);
+  for (guint i = 0; status != NULL && i < status->len; i++)
+    {
+      const WfSecretStatus *s = &g_array_index (status, WfSecretStatus, i);
+
+      if (s->kind == kind)
+        return s->source != WF_SECRET_SOURCE_NONE;
+    }
+
+  return FALSE;
+}
+
 static void
 update_key_row (AdwPasswordEntryRow *row)
 {
@@ -103,11 +121,7 @@ update_key_row (AdwPasswordEntryRow *row)
   GtkWidget *clear = g_object_get_data (G_OBJECT (row), "wf-clear");
   gboolean is_set = FALSE;
 
-#if HAVE_WF_SECRETS
-  is_set = wf_secrets_is_set (provider);
-#else
-  (void) provider;
-#endif
+  is_set = provider_key_is_set (provider);
 
   gtk_label_set_text (GTK_LABEL (status), is_set ? _("Set") : _("Not set"));
   gtk_widget_set_visible (clear, is_set);
@@ -133,13 +147,10 @@ key_apply_cb (AdwEntryRow         *row,
     }
   else
     {
-#if HAVE_WF_SECRETS
-      wf_secrets_store_sync (provider, key, &error);
-#else
-      (void) provider;
-      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This build cannot store keys in the keyring"));
-#endif
+      WfSecretKind kind;
+
+      if (wf_secret_kind_from_string (provider, &kind))
+        wf_secrets_store_sync (kind, key, NULL, &error);
     }
   memset (key, 0, strlen (key));
 
@@ -156,9 +167,12 @@ key_clear_cb (GtkButton           *button,
   AdwPasswordEntryRow *row = g_object_get_data (G_OBJECT (button), "wf-row");
   g_autoptr(GError) error = NULL;
 
-#if HAVE_WF_SECRETS
-  wf_secrets_clear_sync (g_object_get_data (G_OBJECT (row), "wf-provider"), &error);
-#endif
+  {
+    WfSecretKind kind;
+
+    if (wf_secret_kind_from_string (g_object_get_data (G_OBJECT (row), "wf-provider"), &kind))
+      wf_secrets_clear_sync (kind, NULL, &error);
+  }
   if (error != NULL)
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                       adw_toast_new (error->message));
