@@ -15,6 +15,7 @@
 #include "wf-chat-view.h"
 #include "wf-session-list.h"
 #include "wf-window.h"
+#include "wf-inspector.h"
 
 struct _WfWindow
 {
@@ -28,6 +29,7 @@ struct _WfWindow
   WfChatView           *chat_view;
   AdwFlap              *inspector_flap;
   GtkWidget            *inspector_slot;
+  WfInspector          *inspector;        /* owned by inspector_slot */
   GtkWidget            *budget_slot;
   AdwWindowTitle       *title_widget;
   GtkWidget            *back_button;
@@ -103,12 +105,57 @@ run_finished_cb (WfWindow   *self,
   update_title (self);
 }
 
+/* The inspector replaces the placeholder page of the slot the first time a
+ * run is selected, and shows that run from then on. */
+static void
+show_run_in_inspector (WfWindow *self,
+                       gint64    run_id)
+{
+  g_autoptr(WfRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  if (self->store == NULL)
+    return;
+
+  run = wf_store_load_run (self->store, run_id, &error);
+  if (run == NULL)
+    {
+      g_warning ("Cannot load run %" G_GINT64_FORMAT ": %s", run_id, error->message);
+      return;
+    }
+
+  if (self->inspector == NULL)
+    {
+      while ((child = gtk_widget_get_first_child (self->inspector_slot)) != NULL)
+        gtk_box_remove (GTK_BOX (self->inspector_slot), child);
+      self->inspector = WF_INSPECTOR (wf_inspector_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->inspector), TRUE);
+      gtk_box_append (GTK_BOX (self->inspector_slot), GTK_WIDGET (self->inspector));
+    }
+
+  wf_inspector_set_run (self->inspector, run);
+}
+
+static void
+show_code_cb (WfChatView *chat,
+              gint64      run_id,
+              WfWindow   *self)
+{
+  self->selected_run_id = run_id;
+  show_run_in_inspector (self, run_id);
+  if (self->inspector != NULL)
+    wf_inspector_set_page (self->inspector, "code");
+  adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
+}
+
 static void
 run_selected_cb (WfWindow   *self,
                  gint64      run_id,
                  WfChatView *chat)
 {
   self->selected_run_id = run_id;
+  show_run_in_inspector (self, run_id);
   if (adw_flap_get_folded (self->inspector_flap) == FALSE)
     adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
 }
@@ -313,6 +360,9 @@ wf_window_init (WfWindow *self)
    * that must not be remembered as the user's choice. */
   g_settings_bind (self->settings, "inspector-visible",
                    self->inspector_flap, "reveal-flap", G_SETTINGS_BIND_GET);
+
+  g_signal_connect_object (self->chat_view, "show-code",
+                           G_CALLBACK (show_code_cb), self, 0);
 
   update_folded (self);
   update_title (self);

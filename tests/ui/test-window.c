@@ -18,6 +18,7 @@
 #include "wf-session-list.h"
 #include "wf-store.h"
 #include "wf-window.h"
+#include "wf-inspector.h"
 
 /* A fake pipeline: answers after a few main-loop turns and saves the run, or
  * hangs until cancelled. */
@@ -822,6 +823,19 @@ test_card_signals (Fixture       *fixture,
 
   g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "Show _Code"), "clicked");
   g_assert_cmpint (shown, ==, last);
+  /* The window answers Show Code with the run's code in the inspector. */
+  {
+    GtkWidget *slot = wf_window_get_inspector_slot (fixture->window);
+    GtkWidget *inspector = gtk_widget_get_first_child (slot);
+    g_autoptr(WfRun) run = wf_store_load_run (fixture->store, last, NULL);
+    g_autofree char *code = NULL;
+
+    g_assert_true (WF_IS_INSPECTOR (inspector));
+    g_assert_cmpstr (wf_inspector_get_page (WF_INSPECTOR (inspector)), ==, "code");
+    code = wf_inspector_dup_code (WF_INSPECTOR (inspector));
+    g_assert_nonnull (run);
+    g_assert_cmpstr (code, ==, run->code ? run->code : "");
+  }
   g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "_Run Again"), "clicked");
   g_assert_cmpint (again, ==, last);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.export", NULL));
