@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "wf-inspector.h"
 
 #include <glib/gi18n-lib.h>
@@ -521,9 +523,9 @@ fill_checks (WfInspector *self,
                   line = json_int_member (rule, line_names);
                   col = json_int_member (rule, col_names);
                   if (line >= 0 && col >= 0)
-                    where = g_strdup_printf (_("Line %" G_GINT64_FORMAT ", column %" G_GINT64_FORMAT), line, col);
+                    where = g_strdup_printf (_("Line %" PRId64 ", column %" PRId64), line, col);
                   else if (line >= 0)
-                    where = g_strdup_printf (_("Line %" G_GINT64_FORMAT), line);
+                    where = g_strdup_printf (_("Line %" PRId64), line);
                   add_row (rules_group, message ? message : (name ? name : _("Rule")),
                            where, name && message ? name : NULL);
                 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
@@ -240,7 +242,7 @@ wf_cli_show (int    argc,
       g_autofree char *when = wf_cli_format_time (run->created_us);
       g_autofree char *cost = wf_cli_format_usd (run->total_micros);
 
-      g_print (_("Run %" G_GINT64_FORMAT " (session %" G_GINT64_FORMAT "), %s, %s, %s\n"),
+      g_print (_("Run %" PRId64 " (session %" PRId64 "), %s, %s, %s\n"),
                run->id, run->session_id, when, wf_mode_to_string (run->mode),
                wf_outcome_to_string (run->outcome));
       g_print ("%s %s\n", _("Question:"), run->question ? run->question : "");

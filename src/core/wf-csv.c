@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "wf-csv.h"
 
 #include <glib/gi18n-lib.h>
@@ -328,10 +330,10 @@ wf_csv_run_to_string (const WfRun  *run,
     {
       if (table_name != NULL)
         g_set_error (error, WF_CSV_ERROR, WF_CSV_ERROR_NOT_FOUND,
-                     _("Run %" G_GINT64_FORMAT " has no table named “%s”"), run->id, table_name);
+                     _("Run %" PRId64 " has no table named “%s”"), run->id, table_name);
       else
         g_set_error (error, WF_CSV_ERROR, WF_CSV_ERROR_EMPTY,
-                     _("Run %" G_GINT64_FORMAT " has no tables or metrics to export"), run->id);
+                     _("Run %" PRId64 " has no tables or metrics to export"), run->id);
       return NULL;
     }
 
@@ -628,7 +630,7 @@ wf_csv_run_to_markdown (const WfRun *run)
 
   out = g_string_new (NULL);
   when = format_local_time (run->created_us);
-  g_string_append_printf (out, "# %s %" G_GINT64_FORMAT "\n\n", _("Run"), run->id);
+  g_string_append_printf (out, "# %s %" PRId64 "\n\n", _("Run"), run->id);
   g_string_append_printf (out, "*%s · %s · %s*\n\n", when, wf_mode_to_string (run->mode),
                           wf_outcome_to_string (run->outcome));
 

@@ -2078,6 +2078,7 @@ wf_query_route (const char            *text,
     {
       route->decision = WF_ROUTE_DECISION_REFUSE;
       if (quantities->len > 0 && route->intent == WF_INTENT_NONE)
+        /* xgettext:no-c-format */
         route->reason = g_strdup (_("There is a number here but no money question to apply it to. Ask the "
                                     "whole question, for example “What is the monthly payment on a $40,000 "
                                     "loan at 10% over 5 years?”"));

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "wf-store.h"
 
 #include <errno.h>
@@ -973,7 +975,7 @@ wf_store_get_session (WfStore  *self,
     return session_from_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
-                 _("There is no session %" G_GINT64_FORMAT), session_id);
+                 _("There is no session %" PRId64), session_id);
   else
     set_db_error (self, rc, "read session", error);
   return NULL;
@@ -1016,7 +1018,7 @@ expect_one_change (WfStore     *self,
   if (sqlite3_changes (self->db) > 0)
     return TRUE;
   g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
-               _("There is no %s %" G_GINT64_FORMAT), what, id);
+               _("There is no %s %" PRId64), what, id);
   return FALSE;
 }
 
@@ -1428,7 +1430,7 @@ save_run_inner (WfStore             *self,
       if (sqlite3_changes (self->db) == 0)
         {
           g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
-                       _("There is no session %" G_GINT64_FORMAT), session_id);
+                       _("There is no session %" PRId64), session_id);
           return FALSE;
         }
     }
@@ -1518,7 +1520,7 @@ load_result_parts (WfStore      *self,
       if (table == NULL)
         {
           g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_CORRUPT,
-                       _("Database %s: a table of run %" G_GINT64_FORMAT " is damaged"),
+                       _("Database %s: a table of run %" PRId64 " is damaged"),
                        self->path, run_id);
           return FALSE;
         }
@@ -1620,7 +1622,7 @@ wf_store_load_run (WfStore  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
-                   _("There is no run %" G_GINT64_FORMAT), run_id);
+                   _("There is no run %" PRId64), run_id);
       return NULL;
     }
   if (rc != SQLITE_ROW)

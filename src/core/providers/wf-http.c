@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "wf-http.h"
 
 #include <glib/gi18n-lib.h>
@@ -1101,10 +1103,9 @@ read_cb (GObject      *source,
         {
           return_error (task, g_error_new (WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_MALFORMED,
                                            _("The answer from %s broke off before it was "
-                                             "complete (%" G_GSIZE_FORMAT " of %" G_GOFFSET_FORMAT
-                                             " bytes)."),
-                                           req->service, req->received,
-                                           soup_message_headers_get_content_length (headers)));
+                                             "complete (%" PRId64 " of %" PRId64 " bytes)."),
+                                           req->service, (gint64) req->received,
+                                           (gint64) soup_message_headers_get_content_length (headers)));
           g_object_unref (task);
           return;
         }
@@ -1125,9 +1126,9 @@ read_cb (GObject      *source,
           return;
         }
       return_error (task, g_error_new (WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_TOO_LARGE,
-                                       _("The answer from %s was larger than %" G_GSIZE_FORMAT
+                                       _("The answer from %s was larger than %" PRId64
                                          " KiB and was discarded."),
-                                       req->service, cap / 1024));
+                                       req->service, (gint64) (cap / 1024)));
       g_object_unref (task);
       return;
     }
@@ -1210,9 +1211,9 @@ send_cb (GObject      *source,
       && length > 0 && (guint64) length > req->limits.max_response_bytes)
     {
       return_error (task, g_error_new (WF_PROVIDER_ERROR, WF_PROVIDER_ERROR_TOO_LARGE,
-                                       _("The answer from %s was larger than %" G_GSIZE_FORMAT
+                                       _("The answer from %s was larger than %" PRId64
                                          " KiB and was discarded."),
-                                       req->service, req->limits.max_response_bytes / 1024));
+                                       req->service, (gint64) (req->limits.max_response_bytes / 1024)));
       g_object_unref (task);
       return;
     }
