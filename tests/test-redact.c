@@ -118,6 +118,28 @@ test_pathological (void)
     }
 }
 
+/* A warning logged with a key in it reaches stderr redacted once the writer
+ * is installed, as it is in both executables. */
+static void
+test_log_writer (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log_set_writer_func (wf_redact_log_writer, NULL, NULL);
+      g_message ("calling with Authorization: Bearer sk-or-v1-00112233445566778899aabbccddeeff");
+      g_log_structured ("wf-test", G_LOG_LEVEL_MESSAGE,
+                        "MESSAGE", "key e2b_0123456789abcdef0123456789abcdef0123 in use");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Bearer*[redacted]*");
+  g_test_trap_assert_stderr ("*e2b_[redacted]*");
+  g_test_trap_assert_stderr_unmatched ("*00112233445566778899aabbccddeeff*");
+  g_test_trap_assert_stderr_unmatched ("*0123456789abcdef0123456789abcdef0123*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -128,6 +150,7 @@ main (int    argc,
   g_test_add_func ("/redact/null", test_null);
   g_test_add_func ("/redact/log-line", test_log_line);
   g_test_add_func ("/redact/pathological", test_pathological);
+  g_test_add_func ("/redact/log-writer", test_log_writer);
 
   return g_test_run ();
 }

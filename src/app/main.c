@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "wf-application.h"
+#include "wf-redact.h"
 
 int
 main (int    argc,
@@ -19,6 +20,10 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Every log line goes through redaction: no key may reach a terminal or
+   * the journal, whatever a library or a server put in a message. */
+  g_log_set_writer_func (wf_redact_log_writer, NULL, NULL);
 
   app = wf_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

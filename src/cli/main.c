@@ -12,6 +12,7 @@
 
 #include "wf-cli.h"
 #include "wf-cli-commands.h"
+#include "wf-redact.h"
 
 static const WfCliCommand commands[] = {
 #ifdef WF_CLI_HAVE_ASK
@@ -59,6 +60,10 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Every log line goes through redaction: no key may reach a terminal or
+   * the journal, whatever a library or a server put in a message. */
+  g_log_set_writer_func (wf_redact_log_writer, NULL, NULL);
 
   if (argc < 2)
     {

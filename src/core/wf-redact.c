@@ -288,3 +288,35 @@ wf_redact (const char *text)
 
   return g_string_free (out, FALSE);
 }
+
+GLogWriterOutput
+wf_redact_log_writer (GLogLevelFlags   log_level,
+                      const GLogField *fields,
+                      gsize            n_fields,
+                      gpointer         user_data)
+{
+  g_autofree GLogField *copy = g_new (GLogField, n_fields);
+  g_autofree char *redacted = NULL;
+
+  memcpy (copy, fields, n_fields * sizeof (GLogField));
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (copy[i].key, "MESSAGE") != 0 || copy[i].value == NULL)
+        continue;
+
+      /* A length of -1 means NUL-terminated; anything else is raw bytes
+       * and is copied to a string first. */
+      if (copy[i].length < 0)
+        redacted = wf_redact (copy[i].value);
+      else
+        {
+          g_autofree char *text = g_strndup (copy[i].value, copy[i].length);
+          redacted = wf_redact (text);
+        }
+      copy[i].value = redacted;
+      copy[i].length = -1;
+      break;
+    }
+
+  return g_log_writer_default (log_level, copy, n_fields, user_data);
+}

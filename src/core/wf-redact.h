@@ -19,4 +19,13 @@ G_BEGIN_DECLS
  * password. One pass, linear in the length of TEXT. NULL gives NULL. */
 char *wf_redact (const char *text);
 
+/* A GLogWriterFunc that redacts the MESSAGE field of every structured log
+ * record and then hands it to g_log_writer_default(). Install it once at
+ * start-up with g_log_set_writer_func (wf_redact_log_writer, NULL, NULL), so
+ * that no key can reach the terminal or the journal through a log line. */
+GLogWriterOutput wf_redact_log_writer (GLogLevelFlags   log_level,
+                                       const GLogField *fields,
+                                       gsize            n_fields,
+                                       gpointer         user_data);
+
 G_END_DECLS
