@@ -29,7 +29,9 @@ G_DEFINE_FINAL_TYPE (WfWelcomePage, wf_welcome_page, GTK_TYPE_WIDGET)
 
 /* Examples answered by the offline templates too, so they work without a key. */
 static const char *examples[] = {
+  /* xgettext:no-c-format */
   N_("Can I afford a $40k van loan at 7.5% over 5 years?"),
+  /* xgettext:no-c-format */
   N_("What if I raise prices 5% and lose 3% of my customers?"),
   N_("How many months of runway do I have with $120k cash and $15k monthly burn?"),
   N_("What’s the break-even point if fixed costs are $8,000 a month, price $45 and unit cost $18?"),
