@@ -521,6 +521,7 @@ call_model (Ctx            *c,
 {
   g_autoptr(WfGenerateResult) gen = NULL;
   WfGenerateParams gp;
+  guint i;
 
   wf_generate_params_init (&gp);
   gp.model = g_strdup (c->req->model);
@@ -539,7 +540,11 @@ call_model (Ctx            *c,
   c->span->model = g_strdup (gen->model);
   if (c->run->model == NULL && gen->model != NULL)
     c->run->model = g_strdup (gen->model);
-  c->span->input_tokens += gen->has_usage ? gen->input_tokens : wf_budget_estimate_tokens ("");
+  if (gen->has_usage)
+    c->span->input_tokens += gen->input_tokens;
+  else
+    for (i = 0; i < messages->len; i++)
+      c->span->input_tokens += wf_budget_estimate_tokens (((WfChatMessage *) g_ptr_array_index (messages, i))->content);
   c->span->output_tokens += gen->has_usage ? gen->output_tokens : wf_budget_estimate_tokens (gen->text);
   if (gen->has_reported_cost)
     c->span->llm_micros += wf_usd_to_micros (gen->reported_cost_usd);
@@ -928,6 +933,7 @@ stage_budget (Ctx           *c,
   g_autoptr(GError) error = NULL;
   WfCostEstimate est;
   g_autofree char *key = NULL;
+  g_autofree char *uuid = NULL;
   gboolean is_free = wf_llm_provider_is_free (provider);
 
   stage_begin (c, "budget");
@@ -938,7 +944,8 @@ stage_budget (Ctx           *c,
     }
   wf_budget_estimate (NULL, FALSE, c->req->text, MAX_OUTPUT_TOKENS, 2.0, 0, &est);
   c->budget = wf_budget_new (c->store);
-  key = g_strdup_printf ("run:%s", g_uuid_string_random ());
+  uuid = g_uuid_string_random ();
+  key = g_strdup_printf ("run:%s", uuid);
   c->reservation = wf_budget_reserve (c->budget, key, c->req->session_id,
                                       wf_llm_provider_get_name (provider), c->req->model,
                                       FALSE, &est, &error);
