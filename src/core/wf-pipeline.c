@@ -829,15 +829,50 @@ again:
 }
 
 /* generate + repair for a model (remote, local or offline). */
+/* The conversation for a model, within the session's token budget. */
+static GPtrArray *
+stage_session (Ctx      *c,
+               gboolean  use_template)
+{
+  g_autoptr(WfSession) session = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) datasets = NULL;
+  g_autofree char *system = NULL;
+  GPtrArray *messages;
+  guint i, n_dropped = 0;
+
+  stage_begin (c, "session");
+  if (use_template)
+    {
+      /* The template already has the parameters in force from classify. */
+      stage_end (c, c->req->session_id > 0 ? "params" : "new");
+      return NULL;
+    }
+  datasets = wf_store_list_datasets (c->store, NULL);
+  system = wf_prompt_build_system (datasets);
+  session = wf_session_new (c->req->session_id, system);
+  if (c->req->session_id > 0)
+    history = wf_store_list_messages (c->store, c->req->session_id, NULL);
+  for (i = 0; history != NULL && i < history->len; i++)
+    {
+      const WfMessage *m = g_ptr_array_index (history, i);
+      wf_session_add_message (session, m->role, m->content);
+    }
+  if (c->params != NULL)
+    wf_session_set_params (session, c->intent, c->params);
+  messages = wf_session_build_context (session, c->req->text, &n_dropped);
+  stage_end (c, n_dropped > 0 ? "compressed" : "ok");
+  return messages;
+}
+
 static gboolean
 stage_generate (Ctx            *c,
                 WfLlmProvider  *provider,
                 gboolean        use_template,
-                GPtrArray     **out_messages)
+                GPtrArray      *messages)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *raw = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
 
   if (use_template)
     {
@@ -849,26 +884,6 @@ stage_generate (Ctx            *c,
     }
   else
     {
-      g_autoptr(WfSession) session = NULL;
-      g_autoptr(GPtrArray) history = NULL;
-      g_autoptr(GPtrArray) datasets = wf_store_list_datasets (c->store, NULL);
-      g_autofree char *system = wf_prompt_build_system (datasets);
-      guint i;
-
-      stage_begin (c, "session");
-      session = wf_session_new (c->req->session_id, system);
-      if (c->req->session_id > 0)
-        history = wf_store_list_messages (c->store, c->req->session_id, NULL);
-      for (i = 0; history != NULL && i < history->len; i++)
-        {
-          const WfMessage *m = g_ptr_array_index (history, i);
-          wf_session_add_message (session, m->role, m->content);
-        }
-      if (c->params != NULL)
-        wf_session_set_params (session, c->intent, c->params);
-      messages = wf_session_build_context (session, c->req->text, NULL);
-      stage_end (c, "ok");
-
       stage_begin (c, "generate");
       c->run->provider = g_strdup (wf_llm_provider_get_name (provider));
       c->run->model = g_strdup (c->req->model);
@@ -921,8 +936,6 @@ stage_generate (Ctx            *c,
   stage_end (c, c->run->fixes->len > 0 ? "fixed" : "ok");
   g_free (c->run->code_hash);
   c->run->code_hash = wf_sha256_hex (c->run->code);
-  if (out_messages != NULL)
-    *out_messages = g_steal_pointer (&messages);
   return TRUE;
 }
 
@@ -1085,9 +1098,10 @@ run_thread (GTask        *task,
         goto persist;
       if (check_cancelled (c))
         goto persist;
+      messages = stage_session (c, use_template);
       if (!stage_budget (c, provider))
         goto persist;
-      if (!stage_generate (c, provider, use_template, &messages))
+      if (!stage_generate (c, provider, use_template, messages))
         goto persist;
     }
   else
