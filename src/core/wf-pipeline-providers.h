@@ -12,6 +12,9 @@
 G_BEGIN_DECLS
 
 /* offline | openrouter | cohere | local (default base URLs); NULL for other names. */
-WfLlmProvider *wf_pipeline_provider_new (const char *name);
+WfLlmProvider *wf_pipeline_provider_new          (const char *name);
+/* base_url: nullable, the provider's environment variable or default. */
+WfLlmProvider *wf_pipeline_provider_new_with_url (const char *name,
+                                                  const char *base_url);
 
 G_END_DECLS
