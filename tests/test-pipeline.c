@@ -275,6 +275,17 @@ test_follow_up (void)
   info = wf_store_get_session (store, first->session_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (info->n_runs, ==, 3);
+
+  /* A session that does not exist is an error, and nothing is stored. */
+  {
+    WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "what about 6%?");
+    gint64 before = wf_store_count_runs (store, 0, NULL);
+
+    req->session_id = 987654;
+    g_assert_null (wf_pipeline_run_sync (pipeline, req, NULL, &error));
+    g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND);
+    g_assert_cmpint (wf_store_count_runs (store, 0, NULL), ==, before);
+  }
 }
 
 static void

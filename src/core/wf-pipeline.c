@@ -1041,6 +1041,18 @@ run_thread (GTask        *task,
   c->run->created_us = g_get_real_time ();
   c->run->outcome = WF_OUTCOME_FAILED;
 
+  if (req->session_id > 0 && req->parent_run_id <= 0)
+    {
+      g_autoptr(WfSessionInfo) info = wf_store_get_session (c->store, req->session_id, NULL);
+
+      if (info == NULL)
+        {
+          g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND,
+                                   _("There is no session %" G_GINT64_FORMAT ": it may have been deleted. "
+                                     "Ask without a session to start a new one."), req->session_id);
+          return;
+        }
+    }
   if (req->parent_run_id > 0)
     {
       parent = wf_store_load_run (c->store, req->parent_run_id, &error);
