@@ -1148,17 +1148,30 @@ persist:
   if (c->reservation != NULL && c->settlement == NULL)
     wf_budget_release (c->budget, c->reservation, NULL);
 
-  /* Persist: never cancellable, one transaction for the run and its spend. */
-  stage_begin (c, "persist");
-  stage_end (c, "ok");
+  /* Persist: never cancellable, one transaction for the run and its spend.
+   * The stored row of this stage cannot hold its own duration, so the time is
+   * filled in afterwards on the returned run and in the progress event. */
+  {
+    WfCostSpan *persist;
+    gint64 t0 = g_get_monotonic_time ();
+
+    post (c, SIGNAL_STAGE_STARTED, "persist", 0, NULL);
+    persist = wf_cost_span_new ("persist");
+    persist->start_us = g_get_real_time ();
+    persist->outcome = g_strdup ("ok");
+    g_ptr_array_add (c->run->spans, persist);
+    if (!wf_store_save_run (c->store, c->run, c->settlement, &error))
+      {
+        post (c, SIGNAL_STAGE_FINISHED, "persist", (g_get_monotonic_time () - t0) / 1000, "error");
+        g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_STORE,
+                                 _("The run could not be saved: %s"), error->message);
+        return;
+      }
+    persist->duration_us = g_get_monotonic_time () - t0;
+    post (c, SIGNAL_STAGE_FINISHED, "persist", persist->duration_us / 1000, "ok");
+  }
   stage_begin (c, "reply");
   stage_end (c, "ok");
-  if (!wf_store_save_run (c->store, c->run, c->settlement, &error))
-    {
-      g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_STORE,
-                               _("The run could not be saved: %s"), error->message);
-      return;
-    }
   g_task_return_pointer (task, g_steal_pointer (&c->run), (GDestroyNotify) wf_run_free);
 }
 
