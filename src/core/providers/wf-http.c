@@ -214,7 +214,7 @@ wf_json_get_string (JsonObject *object,
 }
 
 gboolean
-wf_json_get_double (JsonObject *object,
+wf_http_json_get_double (JsonObject *object,
                     const char *member,
                     double     *out)
 {
@@ -246,7 +246,7 @@ wf_json_get_int (JsonObject *object,
 {
   double value;
 
-  if (!wf_json_get_double (object, member, &value))
+  if (!wf_http_json_get_double (object, member, &value))
     return FALSE;
   /* Token counts: never negative, never absurd. */
   if (value < 0 || value > 1e12)

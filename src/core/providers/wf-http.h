@@ -128,7 +128,7 @@ const char *wf_json_get_string  (JsonObject *object,
 gboolean    wf_json_get_int     (JsonObject *object,
                                  const char *member,
                                  gint64     *out);
-gboolean    wf_json_get_double  (JsonObject *object,
+gboolean    wf_http_json_get_double  (JsonObject *object,
                                  const char *member,
                                  double     *out);
 

@@ -154,7 +154,7 @@ openai_take_usage (WfChatStream *state,
       state->result->has_usage = TRUE;
     }
   /* OpenRouter's actual charge in USD credits; never negative. */
-  if (wf_json_get_double (usage, "cost", &cost) && cost >= 0)
+  if (wf_http_json_get_double (usage, "cost", &cost) && cost >= 0)
     {
       state->result->reported_cost_usd = cost;
       state->result->has_reported_cost = TRUE;

