@@ -11,6 +11,7 @@
 #include "wf-application.h"
 #include "wf-preferences-window.h"
 #include "wf-window.h"
+#include "wf-pipeline-asker.h"
 
 struct _WfApplication
 {
@@ -19,6 +20,8 @@ struct _WfApplication
   GSettings      *settings;
   WfStore        *store;
   GError         *store_error;
+  WfPipeline     *pipeline;
+  WfPipelineAsker *asker;
 };
 
 G_DEFINE_FINAL_TYPE (WfApplication, wf_application, ADW_TYPE_APPLICATION)
@@ -56,6 +59,25 @@ wf_application_get_store (WfApplication *self)
   return self->store;
 }
 
+/* The chat's answers come from one pipeline for the whole application, so that
+ * its sandbox (and the warm zygote in it) is shared by every window. */
+static WfPipelineAsker *
+wf_application_get_asker (WfApplication *self)
+{
+  if (self->asker == NULL && self->store != NULL)
+    {
+      g_autofree char *provider = g_settings_get_string (wf_application_get_settings (self), "provider");
+
+      self->pipeline = wf_pipeline_new (wf_store_get_path (self->store), NULL);
+      self->asker = wf_pipeline_asker_new (self->pipeline);
+      /* "auto" lets the pipeline choose: offline until a key or server is set. */
+      if (g_strcmp0 (provider, "auto") != 0)
+        wf_pipeline_asker_set_provider (self->asker, provider, NULL);
+    }
+
+  return self->asker;
+}
+
 static void
 wf_application_activate (GApplication *app)
 {
@@ -68,6 +90,8 @@ wf_application_activate (GApplication *app)
       WfWindow *win = wf_window_new (self);
 
       wf_window_set_store (win, wf_application_get_store (self));
+      if (self->store != NULL)
+        wf_window_set_asker (win, WF_ASKER (wf_application_get_asker (self)));
       if (self->store_error != NULL)
         {
           g_autofree char *message =
@@ -179,6 +203,8 @@ wf_application_dispose (GObject *object)
   WfApplication *self = (WfApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->asker);
+  g_clear_object (&self->pipeline);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
 

@@ -19,6 +19,9 @@
 #include "wf-store.h"
 #include "wf-window.h"
 #include "wf-inspector.h"
+#include "wf-pipeline-asker.h"
+
+#include <math.h>
 
 /* A fake pipeline: answers after a few main-loop turns and saves the run, or
  * hangs until cancelled. */
@@ -842,6 +845,72 @@ test_card_signals (Fixture       *fixture,
   g_assert_cmpint (exported, ==, last);
 }
 
+/* The real thing: the chat answers through the pipeline, the offline
+ * templates and the real sandbox, and the answer lands in the store. */
+static void
+test_offline_answer (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(WfPipeline) pipeline = wf_pipeline_new (wf_store_get_path (fixture->store), NULL);
+  g_autoptr(WfPipelineAsker) asker = wf_pipeline_asker_new (pipeline);
+  WfChatView *chat = chat_view (fixture);
+  g_autoptr(WfRun) run = NULL;
+  gint64 deadline;
+  double payment = 0;
+
+  g_test_summary ("An offline question sent from the chat is answered by the real pipeline and sandbox");
+
+  if (!g_file_test (WF_BWRAP_PATH, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("bubblewrap is not installed");
+      return;
+    }
+
+  wf_window_set_asker (fixture->window, WF_ASKER (asker));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-session", NULL);
+  g_assert_true (wf_chat_view_send (chat, "Can I afford a $40k van loan at 7.5% over 5 years?"));
+
+  /* A cold sandbox imports pandas first: allow for a slow machine. */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (wf_chat_view_get_busy (chat))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_assert_cmpint (wf_chat_view_get_last_run (chat), >, 0);
+  run = wf_store_load_run (fixture->store, wf_chat_view_get_last_run (chat), NULL);
+  g_assert_nonnull (run);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_nonnull (run->result);
+  for (guint i = 0; i < run->result->metrics->len; i++)
+    {
+      WfMetric *m = g_ptr_array_index (run->result->metrics, i);
+      if (g_str_equal (m->name, "Monthly payment"))
+        payment = m->value;
+    }
+  /* PMT(7.5 %/12, 60, 40 000) */
+  {
+    double r = 0.075 / 12;
+    double expected = 40000 * r / (1 - pow (1 + r, -60));
+    g_assert_cmpfloat_with_epsilon (payment, expected, 0.005);
+  }
+  g_assert_cmpuint (run->result->tables->len, >, 0);
+  g_assert_cmpuint (run->result->charts->len, >, 0);
+
+  screenshot (GTK_WIDGET (fixture->window), "window-offline-answer");
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "Show _Code"), "clicked");
+  {
+    GtkWidget *inspector = gtk_widget_get_first_child (wf_window_get_inspector_slot (fixture->window));
+
+    g_assert_true (WF_IS_INSPECTOR (inspector));
+    wf_inspector_set_page (WF_INSPECTOR (inspector), "chart");
+    screenshot (GTK_WIDGET (fixture->window), "window-offline-chart");
+    wf_inspector_set_page (WF_INSPECTOR (inspector), "results");
+    screenshot (GTK_WIDGET (fixture->window), "window-offline-results");
+  }
+}
+
 static void
 test_paging (Fixture       *fixture,
              gconstpointer  data)
@@ -925,6 +994,7 @@ main (int    argc,
   ADD ("/ui/window/delete-undo", test_delete_undo);
   ADD ("/ui/window/rename", test_rename);
   ADD ("/ui/window/ask-and-cancel", test_ask_and_cancel);
+  ADD ("/ui/window/offline-answer", test_offline_answer);
   ADD ("/ui/window/preferences", test_preferences);
   ADD ("/ui/window/inspector-toggle", test_inspector_toggle);
   ADD ("/ui/window/narrow", test_narrow);
