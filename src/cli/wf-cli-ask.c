@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +67,7 @@ print_run_text (const WfRun *run)
     }
   if (run->explanation != NULL)
     g_print ("\n%s\n", run->explanation);
-  g_print (_("\nrun %" G_GINT64_FORMAT " in session %" G_GINT64_FORMAT " (%s)\n"),
+  g_print (_("\nrun %" PRId64 " in session %" PRId64 " (%s)\n"),
            run->id, run->session_id, wf_outcome_to_string (run->outcome));
 }
 

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -346,6 +348,7 @@ stage_validate (Ctx *c)
         {
           stage_end (c, "error");
           set_outcome (c, WF_OUTCOME_REFUSED,
+                       /* xgettext:no-c-format */
                        *stripped == '\0' ? _("The question is empty: ask something about money, for example "
                                              "“what is the monthly payment on a $40k loan at 7.5% over 5 years?”")
                                          : _("The question is too long or is not valid text. Keep it under 4000 "
@@ -1048,7 +1051,7 @@ run_thread (GTask        *task,
       if (info == NULL)
         {
           g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND,
-                                   _("There is no session %" G_GINT64_FORMAT ": it may have been deleted. "
+                                   _("There is no session %" PRId64 ": it may have been deleted. "
                                      "Ask without a session to start a new one."), req->session_id);
           return;
         }
@@ -1059,7 +1062,7 @@ run_thread (GTask        *task,
       if (parent == NULL || parent->code == NULL)
         {
           g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND,
-                                   _("Run %" G_GINT64_FORMAT " does not exist or has no code to re-run."),
+                                   _("Run %" PRId64 " does not exist or has no code to re-run."),
                                    req->parent_run_id);
           return;
         }
@@ -1295,7 +1298,7 @@ wf_pipeline_sweep (WfPipeline         *self,
   if (run->code == NULL)
     {
       g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND,
-                   _("Run %" G_GINT64_FORMAT " has no code to sweep."), run_id);
+                   _("Run %" PRId64 " has no code to sweep."), run_id);
       return NULL;
     }
   sandbox = dup_sandbox (self, error);
