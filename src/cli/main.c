@@ -57,7 +57,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* WHATIF_LOCALEDIR lets an uninstalled build (build-aux/dev run) use the
+   * translations meson compiled into build/po. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WHATIF_LOCALEDIR") ? g_getenv ("WHATIF_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
