@@ -563,9 +563,28 @@ wf_runner_job_to_json (const WfJob *job)
       json_builder_add_string_value (b, d->name);
       json_builder_set_member_name (b, "table_name");
       json_builder_add_string_value (b, d->table_name ? d->table_name : d->name);
+      /* The inferred column types, so wf.load() gives each its dtype. */
+      if (d->columns_json != NULL)
+        {
+          g_autoptr(JsonNode) columns = json_from_string (d->columns_json, NULL);
+
+          if (columns != NULL && JSON_NODE_HOLDS_ARRAY (columns))
+            {
+              json_builder_set_member_name (b, "columns");
+              json_builder_add_value (b, g_steal_pointer (&columns));
+            }
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+
+  /* The path INSIDE the sandbox: the backend mounts the workbook there and
+   * sets workbook_path accordingly before building the line. */
+  json_builder_set_member_name (b, "workbook");
+  if (job->workbook_path != NULL)
+    json_builder_add_string_value (b, job->workbook_path);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

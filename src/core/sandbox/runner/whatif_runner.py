@@ -256,9 +256,13 @@ def _execute(job, bpf, proto):
     _drop_capabilities()
     _load_seccomp(bpf)
 
+    if language == "sql" and kind == "run":
+        # Python's firewall does not apply: SQL has its own authoriser there.
+        import whatif_sql
+        return whatif_sql.run(job, _send, proto)
     if language != "python":
         _send(proto, {"type": "log", "level": "refused",
-                      "message": "SQL jobs are not supported by this runner yet"})
+                      "message": "unknown job language %r" % (language,)})
         return EXIT_REFUSED
 
     policy_mod = None
@@ -532,6 +536,7 @@ class Zygote:
         import pandas                     # noqa: F401
         import numpy_financial            # noqa: F401
         import whatif                     # noqa: F401
+        import whatif_sql                 # noqa: F401
         import csv, io, decimal, datetime, math, statistics  # noqa: F401,E401
         try:
             import whatif_policy          # noqa: F401

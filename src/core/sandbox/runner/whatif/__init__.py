@@ -222,21 +222,58 @@ def progress(fraction, message=""):
            "message": str(message)[:400]})
 
 
+_INT_TYPES = ("integer", "int", "count")
+_FLOAT_TYPES = ("decimal", "currency", "money", "percentage", "percent", "number", "float", "real")
+_DATE_TYPES = ("date", "datetime", "timestamp")
+_BOOL_TYPES = ("boolean", "bool")
+
+
+def _apply_types(df, columns):
+    """Gives each column the dtype its import inferred (SQLite stores dates
+    as text and integers with NULLs as whatever came)."""
+    import pandas as pd
+    for col in columns or []:
+        if not isinstance(col, dict):
+            continue
+        cname = col.get("name")
+        ctype = str(col.get("type") or "").lower()
+        if cname not in df.columns:
+            continue
+        s = df[cname]
+        try:
+            if ctype in _INT_TYPES:
+                s = pd.to_numeric(s, errors="coerce")
+                df[cname] = s.astype("int64") if not s.isna().any() else s.astype("Int64")
+            elif ctype in _FLOAT_TYPES:
+                df[cname] = pd.to_numeric(s, errors="coerce").astype("float64")
+            elif ctype in _DATE_TYPES:
+                df[cname] = pd.to_datetime(s, errors="coerce")
+            elif ctype in _BOOL_TYPES:
+                df[cname] = s.map(lambda v: None if v is None else bool(v)).astype("boolean")
+        except (TypeError, ValueError, OverflowError):
+            pass          # keep the stored values rather than fail the model
+    return df
+
+
 def load(name):
-    """An imported dataset as a DataFrame."""
+    """An imported dataset as a DataFrame, each column with its inferred type."""
     import pandas as pd
     import sqlite3
+    import urllib.parse
     for d in _state["datasets"]:
         if d.get("name") == name:
             break
     else:
-        raise KeyError("No dataset named %r was imported" % (name,))
+        known = ", ".join(sorted(str(d.get("name")) for d in _state["datasets"])) or "none"
+        raise KeyError("No dataset named %r was imported (datasets: %s)" % (name, known))
     wb = _state["workbook"]
     if not wb or not _os.path.exists(wb):
         raise FileNotFoundError("The workbook with imported datasets is not available")
-    con = sqlite3.connect("file:%s?mode=ro" % wb, uri=True)
+    # Read-only and immutable: the workbook is a read-only mount, no locks.
+    con = sqlite3.connect("file:%s?mode=ro&immutable=1" % urllib.parse.quote(wb), uri=True)
     try:
-        table_name = str(d.get("table_name") or name).replace('"', '""')
-        return pd.read_sql_query('SELECT * FROM "%s"' % table_name, con)
+        table_name = str(d.get("table_name") or d.get("table") or name).replace('"', '""')
+        df = pd.read_sql_query('SELECT * FROM "%s"' % table_name, con)
     finally:
         con.close()
+    return _apply_types(df, d.get("columns"))
