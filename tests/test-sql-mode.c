@@ -471,6 +471,26 @@ test_wf_load_dtypes (void)
   g_assert_nonnull (m);
   g_assert_cmpfloat (m->value, ==, 3);
 
+  /* The same with the firewall's run-time policy on, as the pipeline runs it. */
+  {
+    g_autoptr(WfJob) guarded = workbook_job ("python",
+                                             "import whatif as wf\n"
+                                             "df = wf.load('sales')\n"
+                                             "wf.metric('rows', len(df))\n"
+                                             "wf.metric('units', int(df['units'].sum()))\n");
+    g_autoptr(WfRunResult) rg = NULL;
+    g_autofree char *policy = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
+    gint64 units = 0;
+
+    for (guint i = 0; i < N_SALES; i++)
+      units += sales[i].units;
+    guarded->policy = g_file_test (policy, G_FILE_TEST_EXISTS);
+    rg = test_run_job (guarded);
+    g_assert_cmpint (rg->status, ==, WF_RUN_STATUS_OK);
+    m = find_metric (rg, "units");
+    g_assert_nonnull (m);
+    g_assert_cmpfloat (m->value, ==, (double) units);
+  }
   /* The mount is read-only, whatever the model tries. */
   {
     g_autoptr(WfJob) job2 = workbook_job ("python",

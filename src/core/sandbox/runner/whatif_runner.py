@@ -309,7 +309,8 @@ def _execute(job, bpf, proto):
         # Only the very code object the policy checked may run, and the
         # model's own imports go through a checked __import__ (modules that
         # pandas already loaded never raise the "import" audit event).
-        policy_mod.install_audit_hook(policy, JOB_DIR, on_block, allowed_code=code_obj)
+        policy_mod.install_audit_hook(policy, JOB_DIR, on_block, allowed_code=code_obj,
+                                       workbook=job.get("workbook"))
         model_builtins = policy_mod.guarded_builtins(policy, on_block)
     else:
         model_builtins = __builtins__
