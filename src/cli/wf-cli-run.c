@@ -1,6 +1,18 @@
-/* wf-cli-run.c: `whatif-cli run FILE.py` — run a file in the sandbox
+/* wf-cli-run.c: `whatif-cli run FILE.py|FILE.sql` — run a file in the sandbox
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * By default a file goes through the pipeline's paste-and-run mode
+ * (firewall → budget → sandbox → persist): Python is checked by the code
+ * firewall, SQL by the SQL firewall and then by the runner's read-only
+ * authoriser against the workbook. The run is stored like any other, and the
+ * JSON adds run_id, session_id, outcome and message to the fields of the
+ * sandbox's result.
+ *
+ * --unchecked skips the firewall (static check and audit hook; SQL keeps the
+ * runner's authoriser, which is part of the sandbox) and is therefore NOT
+ * persisted: it calls the sandbox directly, as it always has, to test the
+ * boundary on its own. Its JSON has no run_id.
  */
 #define G_LOG_DOMAIN "wf-cli"
 
@@ -12,6 +24,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "wf-cli-commands.h"
+#include "wf-cli.h"
+#include "wf-pipeline.h"
 #include "wf-sandbox.h"
 
 #define MAX_SOURCE_BYTES (1024 * 1024)
@@ -63,14 +77,139 @@ print_text (const WfRunResult *r)
 }
 
 static void
-print_json (const WfRunResult *r)
+print_json (const WfRunResult *r,
+            const WfRun       *run)     /* nullable: an unchecked, unsaved run */
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   wf_run_result_add_members (r, builder);
+  if (run != NULL)
+    {
+      json_builder_set_member_name (builder, "run_id");
+      json_builder_add_int_value (builder, run->id);
+      json_builder_set_member_name (builder, "session_id");
+      json_builder_add_int_value (builder, run->session_id);
+      json_builder_set_member_name (builder, "outcome");
+      json_builder_add_string_value (builder, wf_outcome_to_string (run->outcome));
+      json_builder_set_member_name (builder, "message");
+      if (run->message != NULL)
+        json_builder_add_string_value (builder, run->message);
+      else
+        json_builder_add_null_value (builder);
+    }
   json_builder_end_object (builder);
   wf_cli_print_builder (builder);
+}
+
+/* A run the pipeline stopped before the sandbox (firewall, no data): the
+ * same JSON shape, with the status that says why. */
+static WfRunResult *
+result_for_unexecuted (const WfRun *run)
+{
+  WfRunResult *r = wf_run_result_new ();
+
+  switch (run->outcome)
+    {
+    case WF_OUTCOME_BLOCKED:
+      r->status = WF_RUN_STATUS_BLOCKED;
+      break;
+    case WF_OUTCOME_TIMEOUT:
+      r->status = WF_RUN_STATUS_TIMEOUT;
+      break;
+    case WF_OUTCOME_CANCELLED:
+      r->status = WF_RUN_STATUS_KILLED;
+      break;
+    case WF_OUTCOME_SANDBOX_ERROR:
+      r->status = WF_RUN_STATUS_REFUSED;
+      break;
+    case WF_OUTCOME_ANSWERED:
+    case WF_OUTCOME_NEEDS_CLARIFICATION:
+    case WF_OUTCOME_REFUSED:
+    case WF_OUTCOME_OVER_BUDGET:
+    case WF_OUTCOME_PROVIDER_ERROR:
+    case WF_OUTCOME_NEEDS_PROVIDER:
+    case WF_OUTCOME_FAILED:
+    default:
+      r->status = WF_RUN_STATUS_ERROR;
+      break;
+    }
+  r->exit_code = -1;
+  r->error_message = g_strdup (run->message ? run->message : wf_outcome_to_string (run->outcome));
+  return r;
+}
+
+/* Paste-and-run through the pipeline: checked and persisted. */
+static int
+run_checked (WfCliCommon *common,
+             WfSandbox   *sandbox,
+             const char  *path,
+             const char  *language,
+             const char  *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfStore) store = NULL;
+  g_autoptr(WfPipeline) pipeline = NULL;
+  g_autoptr(WfRunRequest) req = NULL;
+  g_autoptr(WfRun) run = NULL;
+  g_autoptr(WfRunResult) unexecuted = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  const WfRunResult *result;
+
+  store = wf_cli_open_store (common);
+  if (store == NULL)
+    return WF_CLI_EXIT_FAILED;
+  pipeline = wf_pipeline_new (wf_store_get_path (store), sandbox);
+  req = wf_run_request_new (g_str_equal (language, "sql") ? WF_MODE_SQL : WF_MODE_PYTHON, name);
+  req->code = g_strdup (source);
+  run = wf_pipeline_run_sync (pipeline, g_steal_pointer (&req), NULL, &error);
+  if (run == NULL)
+    return wf_cli_fail (common, "run", WF_CLI_EXIT_FAILED, "%s", error->message);
+
+  result = run->result;
+  if (result == NULL)
+    result = unexecuted = result_for_unexecuted (run);
+  if (common->json)
+    print_json (result, run);
+  else
+    {
+      print_text (result);
+      g_print (_("Saved as run %" G_GINT64_FORMAT " (session %" G_GINT64_FORMAT ").\n"),
+               run->id, run->session_id);
+    }
+  return result->status == WF_RUN_STATUS_OK ? WF_CLI_EXIT_OK : WF_CLI_EXIT_FAILED;
+}
+
+/* The sandbox alone, not persisted (--unchecked). SQL still reads the
+ * workbook read-only under the runner's authoriser. */
+static int
+run_unchecked (WfCliCommon *common,
+               WfSandbox   *sandbox,
+               const char  *language,
+               const char  *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfStore) store = NULL;
+  g_autoptr(WfJob) job = NULL;
+  g_autoptr(WfRunResult) result = NULL;
+
+  store = wf_cli_open_store (common);
+  if (store == NULL)
+    return WF_CLI_EXIT_FAILED;
+  job = wf_job_new (WF_JOB_RUN, language, source);
+  job->policy = FALSE;
+  job->workbook_path = wf_store_dup_workbook_path (store);
+  job->datasets = wf_store_list_datasets (store, NULL);
+
+  result = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);
+  if (result == NULL)
+    return wf_cli_fail (common, "run", WF_CLI_EXIT_FAILED, "%s", error->message);
+
+  if (common->json)
+    print_json (result, NULL);
+  else
+    print_text (result);
+  return result->status == WF_RUN_STATUS_OK ? WF_CLI_EXIT_OK : WF_CLI_EXIT_FAILED;
 }
 
 static int run_file (int argc, char **argv, WfCliCommon *common_out);
@@ -103,15 +242,14 @@ run_file (int          argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(WfSandbox) sandbox = NULL;
-  g_autoptr(WfJob) job = NULL;
-  g_autoptr(WfRunResult) result = NULL;
   g_autofree char *source = NULL;
-  g_autofree char *policy_path = NULL;
   gsize len = 0;
   const char *path;
+  const char *language;
 
-  if (!wf_cli_parse (&argc, &argv, "run", _("FILE.py"),
-                     _("Run a Python file in the sandbox and print its results."),
+  if (!wf_cli_parse (&argc, &argv, "run", _("FILE.py|FILE.sql"),
+                     _("Check a Python file, or an SQL query on your imported data, run it in the "
+                       "sandbox, save the run and print its results."),
                      entries, common_out))
     return WF_CLI_EXIT_USAGE;
   if (argc != 2)
@@ -126,12 +264,12 @@ run_file (int          argc,
       return WF_CLI_EXIT_USAGE;
     }
   if (g_str_has_suffix (path, ".sql") || g_str_has_suffix (path, ".SQL"))
-    return wf_cli_fail (common_out, "run", WF_CLI_EXIT_FAILED,
-                        _("Running SQL files is not available yet (it needs the SQL firewall "
-                          "and imported data)"));
-  if (!g_str_has_suffix (path, ".py"))
+    language = "sql";
+  else if (g_str_has_suffix (path, ".py"))
+    language = "python";
+  else
     return wf_cli_fail (common_out, "run", WF_CLI_EXIT_USAGE,
-                        _("%s is not a .py file"), path);
+                        _("%s is not a .py or .sql file"), path);
 
   if (!g_file_get_contents (path, &source, &len, &error))
     return wf_cli_fail (common_out, "run", WF_CLI_EXIT_FAILED, "%s", error->message);
@@ -152,25 +290,11 @@ run_file (int          argc,
       refused->exit_code = -1;
       refused->error_message = g_strdup (error->message);
       refused->backend = g_strdup (backend ? backend : "bwrap");
-      print_json (refused);
+      print_json (refused, NULL);
       return WF_CLI_EXIT_FAILED;
     }
 
-  job = wf_job_new (WF_JOB_RUN, "python", source);
-  /* The firewall is its own issue: until its policy ships, a checked run
-   * would be refused by the runner, so the check is only asked for when it
-   * is installed. --unchecked always turns it off. */
-  policy_path = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
-  job->policy = !unchecked && g_file_test (policy_path, G_FILE_TEST_EXISTS);
-
-  result = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);
-  if (result == NULL)
-    return wf_cli_fail (common_out, "run", WF_CLI_EXIT_FAILED, "%s", error->message);
-
-  if (common_out->json)
-    print_json (result);
-  else
-    print_text (result);
-
-  return result->status == WF_RUN_STATUS_OK ? WF_CLI_EXIT_OK : WF_CLI_EXIT_FAILED;
+  if (unchecked)
+    return run_unchecked (common_out, sandbox, language, source);
+  return run_checked (common_out, sandbox, path, language, source);
 }

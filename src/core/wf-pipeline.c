@@ -27,6 +27,7 @@
 #include "wf-query-router.h"
 #include "wf-repair.h"
 #include "wf-session.h"
+#include "wf-sql-firewall.h"
 #include "wf-store.h"
 #include "wf-templates.h"
 #include "providers/wf-provider-offline.h"
@@ -569,6 +570,38 @@ provider_outcome (const GError *error)
   return WF_OUTCOME_PROVIDER_ERROR;
 }
 
+/* SQL mode's firewall: SQLite's parser on the workbook's own schema (the
+ * runner's authoriser checks again in the sandbox). No workbook yet: the
+ * schema is empty, so only table-free queries pass. */
+static WfVerdict *
+check_sql (Ctx     *c,
+           GError **error)
+{
+  g_autofree char *workbook = wf_store_dup_workbook_path (c->store);
+  g_autoptr(WfSqlFirewall) firewall = NULL;
+
+  g_autoptr(WfVerdict) verdict = NULL;
+  gboolean have_workbook = g_file_test (workbook, G_FILE_TEST_IS_REGULAR);
+
+  if (have_workbook)
+    firewall = wf_sql_firewall_new_for_db (workbook, error);
+  else
+    firewall = wf_sql_firewall_new_for_schema ("", error);
+  if (firewall == NULL)
+    return NULL;
+  verdict = wf_sql_firewall_check (firewall, c->run->code);
+  if (!have_workbook && !wf_verdict_is_allowed (verdict) &&
+      wf_verdict_has_rule (verdict, "sql-syntax"))
+    {
+      /* Most likely a table that would be there once imported. */
+      g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+                   _("No data has been imported yet, so there are no tables to query. Import a CSV "
+                     "file first (whatif-cli import FILE.csv --as NAME, or Import data in the app)."));
+      return NULL;
+    }
+  return g_steal_pointer (&verdict);
+}
+
 static gboolean
 verdict_allows (Ctx *c)
 {
@@ -577,13 +610,16 @@ verdict_allows (Ctx *c)
   gboolean local = FALSE;
 
   stage_begin (c, "firewall");
-  if (g_strcmp0 (c->run->language, "python") != 0)
+  if (g_strcmp0 (c->run->language, "sql") == 0)
+    verdict = check_sql (c, &error);
+  else
+    verdict = wf_firewall_check_python (c->sandbox, c->run->code, c->cancellable, &error);
+  if (verdict == NULL && g_strcmp0 (c->run->language, "sql") == 0)
     {
-      /* SQL goes through the runner's policy with the job itself. */
-      stage_end (c, "deferred");
-      return TRUE;
+      stage_end (c, "error");
+      set_outcome (c, WF_OUTCOME_FAILED, error->message);
+      return FALSE;
     }
-  verdict = wf_firewall_check_python (c->sandbox, c->run->code, c->cancellable, &error);
   if (verdict == NULL && !g_cancellable_is_cancelled (c->cancellable))
     {
       /* The runner's policy hook may be unavailable: check on the host, parse-only. */
@@ -659,6 +695,18 @@ overrides_to_json (GHashTable *overrides)
   return json_to_string (root, FALSE);
 }
 
+/* Every run may read the user's datasets: wf.load() and SQL mode. */
+static void
+add_workbook (WfJob   *job,
+              WfStore *store)
+{
+  g_autoptr(GPtrArray) datasets = wf_store_list_datasets (store, NULL);
+
+  job->workbook_path = wf_store_dup_workbook_path (store);
+  if (datasets != NULL && datasets->len > 0)
+    job->datasets = g_steal_pointer (&datasets);
+}
+
 /* Runs the code; returns the result (nullable on a sandbox failure). */
 static WfRunResult *
 execute (Ctx     *c,
@@ -671,6 +719,7 @@ execute (Ctx     *c,
    * static verdict above was already required. */
   job->policy = g_file_test (policy_path, G_FILE_TEST_EXISTS);
   add_overrides (job, c->req->overrides);
+  add_workbook (job, c->store);
   return wf_sandbox_run (c->sandbox, job, NULL, NULL, c->cancellable, error);
 }
 
@@ -722,6 +771,10 @@ build_answer (Ctx *c)
     }
   if (s->len > 0)
     g_string_append_c (s, '.');
+  else if (g_strcmp0 (c->run->language, "sql") == 0 && r->tables->len > 0)
+    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "The query returned %u row.", "The query returned %u rows.",
+                                            wf_table_get_n_rows (g_ptr_array_index (r->tables, 0))),
+                            wf_table_get_n_rows (g_ptr_array_index (r->tables, 0)));
   else
     g_string_append (s, _("The model produced tables but no single figure."));
   g_free (c->run->answer);
@@ -1320,6 +1373,7 @@ wf_pipeline_sweep (WfPipeline         *self,
         double v0 = axes[0].from + i * axes[0].step;
         double v1 = n_axes == 2 ? axes[1].from + j * axes[1].step : 0;
 
+        add_workbook (job, store);
         wf_job_set_override (job, axes[0].label, v0);
         json_array_add_double_element (row, v0);
         if (n_axes == 2)
