@@ -9,7 +9,9 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
+#include "wf-sandbox.h"
 #include "wf-store.h"
 
 typedef struct
@@ -394,6 +396,172 @@ test_env_and_bad_db (void)
   }
 }
 
+static gboolean
+sandbox_usable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfSandbox) sandbox = wf_sandbox_get_default ("bwrap", &error);
+
+  if (sandbox == NULL || !wf_sandbox_is_available (sandbox, &error))
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+write_file (const char *name,
+            const char *text)
+{
+  char *path = g_build_filename (g_get_user_data_dir (), name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static gint64
+sql_count (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* `run` goes through the pipeline: checked, run, saved (run_id). */
+static void
+test_run_files (void)
+{
+  g_autofree char *db = fresh_db ("run.db");
+  g_autofree char *py = write_file ("model.py", "import whatif as wf\n"
+                                                "rate = wf.param('Rate', 0.05, kind='percent')\n"
+                                                "wf.metric('interest', 1000 * rate, unit='USD')\n");
+  g_autofree char *txt = write_file ("model.txt", "print(1)\n");
+  g_autoptr(CliResult) r = NULL;
+  JsonObject *o;
+  gint64 run_id;
+
+  if (!sandbox_usable ())
+    return;
+  r = run_cli ("run", py, "--json", "--db", db);
+  g_test_message ("%s%s", r->out, r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  assert_one_document (r);
+  o = json_node_get_object (r->json);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "answered");
+  run_id = json_object_get_int_member (o, "run_id");
+  g_assert_cmpint (run_id, >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "session_id"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (
+                       json_object_get_array_member (o, "metrics"), 0), "value"), ==, 50.0);
+  /* The documented fields of the sandbox result are all still there. */
+  for (const char * const *f = (const char * const[]) { "exit_code", "stdout", "stderr", "tables", "params",
+                                                         "charts", "wall_ms", "cpu_ms", "peak_rss_kb",
+                                                         "limits_hit", "truncated", NULL }; *f; f++)
+    g_assert_true (json_object_has_member (o, *f));
+  g_clear_pointer (&r, cli_result_free);
+
+  /* It is in the history. */
+  r = run_cli ("history", "--json", "--db", db);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (json_node_get_array (r->json), 0),
+                                               "run_id"), ==, run_id);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* --unchecked: the sandbox alone, not saved. */
+  r = run_cli ("run", py, "--json", "--unchecked", "--db", db);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_false (json_object_has_member (json_node_get_object (r->json), "run_id"));
+  g_clear_pointer (&r, cli_result_free);
+  r = run_cli ("history", "--json", "--db", db);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (r->json)), ==, 1);
+  g_clear_pointer (&r, cli_result_free);
+
+  r = run_cli ("run", txt, "--db", db);
+  g_assert_cmpint (r->status, ==, 2);
+}
+
+static void
+test_run_sql (void)
+{
+  g_autofree char *db = fresh_db ("sql.db");
+  g_autofree char *workbook = NULL;
+  g_autofree char *query = write_file ("by-month.sql",
+                                       "-- sales by month\n"
+                                       "SELECT substr(day, 1, 7) AS month, sum(amount) AS total\n"
+                                       "FROM sales GROUP BY month ORDER BY month;\n");
+  g_autofree char *delete = write_file ("delete.sql", "DELETE FROM sales");
+  g_autoptr(CliResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+  JsonArray *rows;
+
+  if (!sandbox_usable ())
+    return;
+
+  /* No data imported yet: a clear error that says how to import. */
+  r = run_cli ("run", query, "--json", "--db", db);
+  g_assert_cmpint (r->status, ==, 1);
+  assert_one_document (r);
+  o = json_node_get_object (r->json);
+  g_assert_cmpint (json_object_get_int_member (o, "run_id"), >, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "import"));
+  g_clear_pointer (&r, cli_result_free);
+
+  {
+    g_autoptr(WfStore) store = wf_store_open (db, &error);
+    sqlite3 *wb = NULL;
+
+    g_assert_no_error (error);
+    workbook = wf_store_dup_workbook_path (store);
+    g_assert_cmpint (sqlite3_open (workbook, &wb), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (wb, "CREATE TABLE sales (day TEXT, amount REAL);"
+                                       "INSERT INTO sales VALUES ('2024-01-03', 10.25), ('2024-01-20', 4.75),"
+                                       " ('2024-02-02', 7.5), ('2024-03-09', 1.0), ('2024-03-30', 2.0);",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (wb);
+  }
+
+  r = run_cli ("run", query, "--json", "--db", db);
+  g_test_message ("%s%s", r->out, r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  o = json_node_get_object (r->json);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (o, "run_id"), >, 0);
+  rows = json_object_get_array_member (json_array_get_object_element (json_object_get_array_member (o, "tables"), 0),
+                                       "rows");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (json_array_get_array_element (rows, 0), 0), ==, "2024-01");
+  g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (rows, 0), 1), ==, 15.0);
+  g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (rows, 2), 1), ==, 3.0);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* A write: stopped by the SQL firewall before the sandbox, and saved as blocked. */
+  r = run_cli ("run", delete, "--json", "--db", db);
+  g_assert_cmpint (r->status, ==, 1);
+  o = json_node_get_object (r->json);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "blocked");
+  g_clear_pointer (&r, cli_result_free);
+
+  /* Unchecked: the runner's authoriser refuses it on its own. */
+  r = run_cli ("run", delete, "--json", "--unchecked", "--db", db);
+  g_assert_cmpint (r->status, ==, 1);
+  o = json_node_get_object (r->json);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "blocked");
+  g_assert_false (json_object_has_member (o, "run_id"));
+  g_assert_cmpint (sql_count (workbook, "SELECT count(*) FROM sales"), ==, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -410,6 +578,8 @@ main (int    argc,
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/seeded", test_seeded);
   g_test_add_func ("/cli/env-and-bad-db", test_env_and_bad_db);
+  g_test_add_func ("/cli/run/files", test_run_files);
+  g_test_add_func ("/cli/run/sql", test_run_sql);
 
   return g_test_run ();
 }
