@@ -469,6 +469,55 @@ test_params (void)
   g_assert_false (wf_intent_from_string ("nope", &intent));
 }
 
+/* Questions about the user's datasets go to general_model, deterministically,
+ * and only when there are datasets. */
+static void
+test_data_questions (void)
+{
+  const char * const names[] = { "sales", "customer_list", "q1", NULL };
+  const char * const none[] = { NULL };
+  static const char * const about_data[] = {
+    "what if our top 10 customers by revenue left?",
+    "summarise sales by month",
+    "Which region in my data grew fastest?",
+    "how much do the people in customer list owe us",
+    "what happens to margin if my customers buy 10% less",
+  };
+  static const char * const not_data[] = {
+    "can I afford a 40k van loan at 7.5% over 5 years?",
+    "what is the break-even on a $20 product with $8 unit cost and $3,000 fixed costs a month",
+  };
+  WfQueryContext qc;
+
+  wf_query_context_init (&qc);
+  qc.dataset_names = names;
+  for (gsize i = 0; i < G_N_ELEMENTS (about_data); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WfRoute) route = wf_query_route (about_data[i], &qc, &error);
+
+      g_assert_no_error (error);
+      g_test_message ("%s → %s", about_data[i], wf_intent_to_string (route->intent));
+      g_assert_true (wf_query_mentions_data (about_data[i], names));
+      g_assert_cmpint (route->decision, ==, WF_ROUTE_DECISION_ROUTE);
+      g_assert_cmpint (route->intent, ==, WF_INTENT_GENERAL_MODEL);
+      /* Without datasets the same words are not about data. */
+      g_assert_false (wf_query_mentions_data (about_data[i], none));
+      g_assert_false (wf_query_mentions_data (about_data[i], NULL));
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (not_data); i++)
+    {
+      g_autoptr(WfRoute) with = wf_query_route (not_data[i], &qc, NULL);
+      g_autoptr(WfRoute) without = wf_query_route (not_data[i], NULL, NULL);
+
+      g_assert_false (wf_query_mentions_data (not_data[i], names));
+      g_assert_cmpint (with->intent, ==, without->intent);
+      g_assert_cmpint (with->intent, !=, WF_INTENT_GENERAL_MODEL);
+    }
+  /* A two-letter dataset name never matches ordinary words. */
+  g_assert_false (wf_query_mentions_data ("what is my q1 loan payment", (const char * const[]) { "q1", NULL }));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -495,6 +544,7 @@ main (int    argc,
   g_test_add_func ("/router/follow-up-new-topic", test_follow_up_new_topic);
   g_test_add_func ("/router/params", test_params);
   g_test_add_func ("/router/random-questions", test_random_questions);
+  g_test_add_func ("/router/data-questions", test_data_questions);
 
   return g_test_run ();
 }

@@ -436,6 +436,8 @@ stage_classify (Ctx            *c,
   g_autoptr(GError) error = NULL;
   WfQueryContext qc;
   gboolean is_offline = g_str_equal (wf_llm_provider_get_name (provider), "offline");
+  g_autoptr(GPtrArray) datasets = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
   *out_use_template = FALSE;
   stage_begin (c, "classify");
@@ -443,6 +445,12 @@ stage_classify (Ctx            *c,
   wf_query_context_init (&qc);
   qc.previous_intent = c->intent;
   qc.previous_params = c->params;
+  /* Questions about the user's datasets are the model's, never a template's. */
+  datasets = wf_store_list_datasets (c->store, NULL);
+  for (guint k = 0; datasets != NULL && k < datasets->len; k++)
+    g_ptr_array_add (names, ((WfDataset *) g_ptr_array_index (datasets, k))->name);
+  g_ptr_array_add (names, NULL);
+  qc.dataset_names = (const char * const *) names->pdata;
   route = wf_query_route (c->req->text, &qc, &error);
   if (route == NULL)
     {
@@ -473,6 +481,17 @@ stage_classify (Ctx            *c,
       g_clear_pointer (&c->params, wf_query_params_free);
       c->params = wf_query_params_copy (route->params);
       *out_use_template = is_offline;
+    }
+  else if (is_offline && wf_query_mentions_data (c->req->text, qc.dataset_names))
+    {
+      stage_end (c, "needs_provider");
+      set_outcome (c, WF_OUTCOME_NEEDS_PROVIDER,
+                   _("Questions about your imported data need a language model: the offline templates "
+                     "only know the numbers you type. Add an OpenRouter or Cohere API key (`whatif-cli keys "
+                     "set openrouter`, or Preferences → Providers), or set the base URL of a local "
+                     "OpenAI-compatible server, then ask again with --provider. To summarise the data "
+                     "without a model, run an SQL query on it (`whatif-cli run query.sql`)."));
+      return FALSE;
     }
   else if (is_offline)
     {
@@ -893,6 +912,7 @@ stage_session (Ctx      *c,
   g_autoptr(WfSession) session = NULL;
   g_autoptr(GPtrArray) history = NULL;
   g_autoptr(GPtrArray) datasets = NULL;
+  g_autoptr(GHashTable) samples = NULL;
   g_autofree char *system = NULL;
   GPtrArray *messages;
   guint i, n_dropped = 0;
@@ -905,7 +925,15 @@ stage_session (Ctx      *c,
       return NULL;
     }
   datasets = wf_store_list_datasets (c->store, NULL);
-  system = wf_prompt_build_system (datasets);
+  if (datasets != NULL && datasets->len > 0)
+    {
+      /* A few rows of each, read in the sandbox, quoted as data in the prompt. */
+      g_autoptr(WfSandbox) sandbox = dup_sandbox (c->self, NULL);
+      g_autofree char *workbook = wf_store_dup_workbook_path (c->store);
+
+      samples = wf_prompt_fetch_samples (sandbox, workbook, datasets, c->cancellable);
+    }
+  system = wf_prompt_build_system_full (datasets, samples);
   session = wf_session_new (c->req->session_id, system);
   if (c->req->session_id > 0)
     history = wf_store_list_messages (c->store, c->req->session_id, NULL);

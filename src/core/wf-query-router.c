@@ -1930,6 +1930,43 @@ confidence_for (int         best_score,
   return CLAMP (c, 0.0, 1.0);
 }
 
+/* Phrases that point at the user's own records rather than a hypothetical. */
+static const char * const data_phrases[] = {
+  "my data", "our data", "my dataset", "our dataset", "the dataset", "imported",
+  "my spreadsheet", "our spreadsheet", "my csv", "our csv",
+  "my sales", "our sales", "my customers", "our customers", "my top", "our top",
+  "my invoices", "our invoices", "my transactions", "our transactions",
+  "my orders", "our orders", "my expenses", "our expenses",
+};
+
+gboolean
+wf_query_mentions_data (const char         *text,
+                        const char * const *dataset_names)
+{
+  g_autofree char *lower = NULL;
+
+  if (text == NULL || dataset_names == NULL || dataset_names[0] == NULL)
+    return FALSE;
+  lower = g_utf8_strdown (text, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (data_phrases); i++)
+    if (contains_word (lower, data_phrases[i]))
+      return TRUE;
+  for (gsize i = 0; dataset_names[i] != NULL; i++)
+    {
+      g_autofree char *name = g_utf8_strdown (dataset_names[i], -1);
+
+      /* Very short names ("a", "q1") would match ordinary words. */
+      if (strlen (name) < 3)
+        continue;
+      if (contains_word (lower, name))
+        return TRUE;
+      g_strdelimit (name, "_-", ' ');
+      if (contains_word (lower, name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 WfRoute *
 wf_query_route (const char            *text,
                 const WfQueryContext  *context,
@@ -1996,6 +2033,16 @@ wf_query_route (const char            *text,
       }
 
   quantities = wf_query_extract (text);
+  if (wf_query_mentions_data (text, context->dataset_names))
+    {
+      route->decision = WF_ROUTE_DECISION_ROUTE;
+      route->intent = WF_INTENT_GENERAL_MODEL;
+      route->confidence = 0.9;
+      route->reason = g_strdup (_("The question is about your imported data."));
+      route->params = wf_query_params_new ();
+      assign_roles (lower, quantities, WF_INTENT_GENERAL_MODEL, route->params);
+      return g_steal_pointer (&route);
+    }
   score_intents (lower, scores);
   for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
     if (scores[i] > scores[best])

@@ -179,9 +179,19 @@ typedef struct
   double                refuse_threshold;  /* < this refuses */
   WfIntent              previous_intent;   /* WF_INTENT_NONE when no previous turn */
   const WfQueryParams  *previous_params;   /* nullable */
+  /* nullable, NULL-terminated: the names of the user's imported datasets. A
+   * question about them goes to general_model, never to a template that
+   * would answer with made-up figures. */
+  const char * const   *dataset_names;
 } WfQueryContext;
 
 void     wf_query_context_init (WfQueryContext *context);
+
+/* Whether TEXT asks about the user's own data: it names one of DATASET_NAMES
+ * (case-insensitive, "_" read as a space) or says "my data", "our sales",
+ * "my customers"… Always FALSE when there are no datasets. */
+gboolean wf_query_mentions_data (const char          *text,
+                                 const char * const  *dataset_names);
 
 /* Classifies `text`. Returns NULL with WF_QUERY_ROUTER_ERROR_INVALID for text
  * that is empty, too long or not UTF-8. `context` may be NULL. */
