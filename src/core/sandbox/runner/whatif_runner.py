@@ -258,7 +258,12 @@ def _execute(job, bpf, proto):
 
     if language == "sql" and kind == "run":
         # Python's firewall does not apply: SQL has its own authoriser there.
-        import whatif_sql
+        try:
+            import whatif_sql
+        except ImportError:
+            _send(proto, {"type": "log", "level": "refused",
+                          "message": "SQL mode (whatif_sql) is not installed in this runner"})
+            return EXIT_REFUSED
         return whatif_sql.run(job, _send, proto)
     if language != "python":
         _send(proto, {"type": "log", "level": "refused",
@@ -537,10 +542,13 @@ class Zygote:
         import pandas                     # noqa: F401
         import numpy_financial            # noqa: F401
         import whatif                     # noqa: F401
-        import whatif_sql                 # noqa: F401
         import csv, io, decimal, datetime, math, statistics  # noqa: F401,E401
         try:
             import whatif_policy          # noqa: F401
+        except ImportError:
+            pass
+        try:
+            import whatif_sql             # noqa: F401  (and sqlite3 with it)
         except ImportError:
             pass
         self._exercise()
