@@ -199,6 +199,8 @@ run_unchecked (WfCliCommon *common,
   job = wf_job_new (WF_JOB_RUN, language, source);
   job->policy = FALSE;
   job->workbook_path = wf_store_dup_workbook_path (store);
+  if (!g_file_test (job->workbook_path, G_FILE_TEST_IS_REGULAR))
+    g_clear_pointer (&job->workbook_path, g_free);   /* nothing imported yet */
   job->datasets = wf_store_list_datasets (store, NULL);
 
   result = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);

@@ -714,15 +714,21 @@ overrides_to_json (GHashTable *overrides)
   return json_to_string (root, FALSE);
 }
 
-/* Every run may read the user's datasets: wf.load() and SQL mode. */
+/* Every run may read the user's datasets: wf.load() and SQL mode. Only a
+ * workbook that exists is named (a backend may refuse to share a missing
+ * file), and for Python only when there are datasets to load. */
 static void
 add_workbook (WfJob   *job,
               WfStore *store)
 {
   g_autoptr(GPtrArray) datasets = wf_store_list_datasets (store, NULL);
+  g_autofree char *workbook = wf_store_dup_workbook_path (store);
+  gboolean have_datasets = datasets != NULL && datasets->len > 0;
 
-  job->workbook_path = wf_store_dup_workbook_path (store);
-  if (datasets != NULL && datasets->len > 0)
+  if ((have_datasets || g_strcmp0 (job->language, "sql") == 0) &&
+      g_file_test (workbook, G_FILE_TEST_IS_REGULAR))
+    job->workbook_path = g_steal_pointer (&workbook);
+  if (have_datasets)
     job->datasets = g_steal_pointer (&datasets);
 }
 
