@@ -396,6 +396,38 @@ test_bad_queries (void)
   }
 }
 
+/* Cells an import could leave behind: bytes that are not UTF-8, blobs,
+ * huge strings, and a result with two columns of the same name. */
+static void
+test_odd_values (void)
+{
+  g_autoptr(WfRunResult) r = NULL;
+  g_autoptr(WfRunResult) big = NULL;
+  const WfTable *t;
+  JsonArray *row;
+
+  if (!test_sandbox_usable ())
+    return;
+  r = run_sql ("SELECT CAST(x'41ff42' AS TEXT) AS bad_text, x'00010203' AS blob, 1 AS a, 2 AS a, "
+               "NULL AS empty, 1e308 * 10 AS inf");
+  g_assert_cmpint (r->status, ==, WF_RUN_STATUS_OK);
+  t = test_result_find_table (r, "result");
+  g_assert_nonnull (t);
+  g_assert_cmpuint (t->columns->len, ==, 6);
+  row = json_array_get_array_element (t->rows, 0);
+  g_assert_cmpstr (json_array_get_string_element (row, 0), ==, "A\xef\xbf\xbd" "B");
+  g_assert_cmpstr (json_array_get_string_element (row, 1), ==, "<4 bytes>");
+  g_assert_cmpint (json_array_get_int_element (row, 3), ==, 2);
+  g_assert_true (json_array_get_null_element (row, 4));
+  g_assert_true (json_array_get_null_element (row, 5));
+
+  /* A string past SQLite's length limit for the job: an error, not an exhausted sandbox. */
+  big = run_sql ("SELECT length(replace(printf('%.*c', 1000000, 'x'), 'x', "
+                 "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')) AS n");
+  g_assert_cmpint (big->status, ==, WF_RUN_STATUS_ERROR);
+  g_assert_nonnull (strstr (big->error_message, "too big"));
+}
+
 static void
 test_no_workbook (void)
 {
@@ -563,6 +595,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sql-mode/runaway-cte", test_runaway_cte);
   g_test_add_func ("/sql-mode/row-cap", test_row_cap);
   g_test_add_func ("/sql-mode/bad-queries", test_bad_queries);
+  g_test_add_func ("/sql-mode/odd-values", test_odd_values);
   g_test_add_func ("/sql-mode/no-workbook", test_no_workbook);
   g_test_add_func ("/sql-mode/wf-load-dtypes", test_wf_load_dtypes);
   g_test_add_func ("/sql-mode/workbook-replaced", test_workbook_replaced);

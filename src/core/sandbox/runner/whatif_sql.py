@@ -166,6 +166,9 @@ def run(job, send, proto):
         return 0
 
     try:
+        # Imported cells came from untrusted files: bytes that are not UTF-8
+        # become U+FFFD rather than failing the whole query.
+        con.text_factory = lambda b: b.decode("utf-8", "replace")
         con.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 64 * 1024 * 1024)
         if hasattr(con, "enable_load_extension"):
