@@ -242,7 +242,6 @@ typedef struct
   Pipe               out;
   Pipe               err;
   Pipe               proto;
-  GString           *proto_line;
 
   int                stdin_fd;
   GSource           *stdin_source;
@@ -319,37 +318,10 @@ feed_protocol (Run        *run,
                const char *data,
                gsize       len)
 {
-  const char *p = data, *end = data + len;
+  GError *error = NULL;
 
-  if (run->protocol_error != NULL)
-    return;
-
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', (gsize) (end - p));
-      GError *error = NULL;
-
-      if (nl == NULL)
-        {
-          g_string_append_len (run->proto_line, p, end - p);
-          break;
-        }
-      g_string_append_len (run->proto_line, p, nl - p);
-      p = nl + 1;
-
-      if (run->proto_line->len > 0 &&
-          !wf_result_collector_feed_line (run->collector, run->proto_line->str, run->proto_line->len, &error))
-        {
-          fail_protocol (run, error);
-          return;
-        }
-      g_string_truncate (run->proto_line, 0);
-    }
-
-  if (run->proto_line->len > WF_RESULT_COLLECTOR_MAX_LINE)
-    fail_protocol (run, g_error_new (WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_PROTOCOL,
-                                     _("The runner sent a message larger than %d MiB"),
-                                     WF_RESULT_COLLECTOR_MAX_LINE / (1024 * 1024)));
+  if (run->protocol_error == NULL && !wf_result_collector_feed (run->collector, data, len, &error))
+    fail_protocol (run, error);
 }
 
 static gboolean
@@ -493,8 +465,6 @@ run_clear (Run *run)
   close_fd (&run->stdin_fd);
   g_clear_pointer (&run->early_exits, g_hash_table_unref);
   g_clear_pointer (&run->job_line, g_free);
-  if (run->proto_line != NULL)
-    g_string_free (run->proto_line, TRUE);
   g_clear_pointer (&run->collector, wf_result_collector_free);
   g_clear_error (&run->protocol_error);
   g_clear_object (&run->bus);
@@ -633,7 +603,6 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
   run.job = job;
   run.out.fd = run.err.fd = run.proto.fd = run.stdin_fd = -1;
   run.early_exits = g_hash_table_new (NULL, NULL);
-  run.proto_line = g_string_new (NULL);
   run.collector = wf_result_collector_new (&job->limits, "flatpak");
   wf_result_collector_set_progress (run.collector, progress, progress_data);
   run.job_line = job_to_line (job);
@@ -846,16 +815,9 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
       goto out;
     }
 
-  if (run.proto_line->len > 0 && !run.timed_out && !wf_result_collector_has_done (run.collector))
-    {
-      GError *e = NULL;
-
-      if (!wf_result_collector_feed_line (run.collector, run.proto_line->str, run.proto_line->len, &e))
-        {
-          g_propagate_error (error, e);
-          goto out;
-        }
-    }
+  /* A message cut off by our own kill is no fault of the runner's. */
+  if (!run.timed_out && !wf_result_collector_end (run.collector, error))
+    goto out;
 
   {
     WfRunResult *r = wf_result_collector_peek_result (run.collector);

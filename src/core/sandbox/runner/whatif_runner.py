@@ -206,11 +206,32 @@ def _enter_job(null, out_fd, err_fd, proto_fd):
                        "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp"})
 
 
+def _job_main(prepare, bpf):
+    """The job process's body in both modes: PREPARE puts its descriptors,
+    work dir and environment in place and returns the job, which then runs.
+    Never returns; the exit code tells the supervisor how it ended."""
+    code = EXIT_INTERNAL
+    try:
+        code = _execute(prepare(), bpf, 3)
+    except BaseException:
+        try:
+            _send(3, {"type": "log", "level": "error",
+                      "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
+        except BaseException:
+            pass
+        code = EXIT_INTERNAL
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code)
+
+
 def _spare_job(sock_b, bpf, base_w):
     """Process B: pid 1 of the job's own pid namespace, made before the job
     arrives; it waits for the job on SOCK_B. Never returns."""
-    code = EXIT_INTERNAL
-    try:
+    def prepare():
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # A fresh proc cannot be mounted here (bwrap's /proc has locked
         # read-only submounts, so the kernel finds a new one "too revealing"):
@@ -245,20 +266,9 @@ def _spare_job(sock_b, bpf, base_w):
         limits = job.get("limits") or {}
         _remount_workdir(limits)
         _enter_job(null, fds[1], fds[2], fds[3])
-        code = _execute(job, bpf, 3)
-    except BaseException:
-        try:
-            _send(3, {"type": "log", "level": "error",
-                      "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
-        except BaseException:
-            pass
-        code = EXIT_INTERNAL
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
-    os._exit(code)
+        return job
+
+    _job_main(prepare, bpf)
 
 
 def _execute(job, bpf, proto):
@@ -872,25 +882,12 @@ def _one_shot(proto, bpf):
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        code = EXIT_INTERNAL
-        try:
+        def prepare():
             _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            null = os.open("/dev/null", os.O_RDONLY)
-            _enter_job(null, 1, 2, proto)
-            code = _execute(job, bpf, 3)
-        except BaseException:
-            try:
-                _send(3, {"type": "log", "level": "error",
-                          "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
-            except BaseException:
-                pass
-            code = EXIT_INTERNAL
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except BaseException:
-            pass
-        os._exit(code)
+            _enter_job(os.open("/dev/null", os.O_RDONLY), 1, 2, proto)
+            return job
+
+        _job_main(prepare, bpf)
 
     # The job runs as our uid: it must not be able to open our memory
     # through /proc (ptrace itself is denied by its seccomp filter).
