@@ -902,6 +902,27 @@ test_real_timeout (Fixture       *fixture,
 }
 
 static void
+test_real_cpu_limit (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "n = 0\nwhile True:\n    n += 1\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* The CPU limit is an rlimit of the job process; the runner tells it
+   * from a wall timeout. */
+  job->limits.cpu_ms = 1000;
+  job->limits.wall_ms = 20000;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_TIMEOUT);
+  g_assert_true (g_ptr_array_find_with_equal_func (result->limits_hit, "cpu", g_str_equal, NULL));
+  g_assert_false (g_ptr_array_find_with_equal_func (result->limits_hit, "wall", g_str_equal, NULL));
+  g_assert_cmpint (result->cpu_ms, >=, 900);
+  g_assert_cmpint (result->wall_ms, <, 20000);
+}
+
+static void
 test_real_policy_blocked (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -1040,6 +1061,7 @@ main (int   argc,
   add ("/sandbox-flatpak/runner-dies-early", 6, test_runner_dies_early);
   add ("/sandbox-flatpak/real/pandas-table-metric", 6, test_real_pandas);
   add ("/sandbox-flatpak/real/timeout", 6, test_real_timeout);
+  add ("/sandbox-flatpak/real/cpu-limit", 6, test_real_cpu_limit);
   add ("/sandbox-flatpak/real/policy-blocked", 6, test_real_policy_blocked);
   add ("/sandbox-flatpak/real/runtime-blocked", 6, test_real_runtime_blocked);
   add ("/sandbox-flatpak/real/error-and-csv", 6, test_real_error_and_csv);

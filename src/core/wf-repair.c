@@ -1881,9 +1881,19 @@ wf_repair (const char     *raw,
       fixes |= FIX_BIT (FIX_STRIP_INVISIBLE);
       clean = stripped;
     }
+  else if (length < 0)
+    {
+      /* NUL-terminated already, as everything below expects. */
+      clean = raw;
+      clean_len = len;
+    }
   else
     {
-      clean = raw;
+      /* Only LEN bytes are ours to read: a terminated copy, one memcpy. */
+      stripped = g_malloc (len + 1);
+      memcpy (stripped, raw, len);
+      stripped[len] = '\0';
+      clean = stripped;
       clean_len = len;
     }
 
