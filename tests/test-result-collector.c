@@ -112,8 +112,9 @@ test_malformed (void)
     {
       g_autoptr(WfResultCollector) collector = new_collector ();
       g_autoptr(GError) error = NULL;
+      g_autofree char *shown = g_strescape (bad[i], NULL);   /* TAP wants UTF-8 */
 
-      g_test_message ("line: %s", bad[i]);
+      g_test_message ("line: %s", shown);
       g_assert_false (feed (collector, bad[i], &error));
       g_assert_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_PROTOCOL);
     }
