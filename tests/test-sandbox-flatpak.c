@@ -923,6 +923,33 @@ test_real_cpu_limit (Fixture       *fixture,
 }
 
 static void
+test_real_kill_runner (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import os, signal, time\n"
+    "print('killing', flush=True)\n"
+    "os.kill(os.getppid(), signal.SIGKILL)\n"
+    "time.sleep(60)\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* Without namespaces a job can signal the runner that watches it (same
+   * uid, same pid namespace). The worst that does is fail the run: the job
+   * dies with it (PDEATHSIG), the backend sees the exit without a done and
+   * says so, long before the job's own sleep or wall limit. */
+  job->policy = FALSE;
+  job->limits.wall_ms = 20000;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, !=, WF_RUN_STATUS_OK);
+  g_assert_cmpint (result->status, !=, WF_RUN_STATUS_TIMEOUT);
+  g_assert_cmpstr (result->stdout_text, ==, "killing\n");
+  g_assert_nonnull (result->error_message);
+  g_assert_cmpint (result->wall_ms, <, 10000);
+}
+
+static void
 test_real_policy_blocked (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -1062,6 +1089,7 @@ main (int   argc,
   add ("/sandbox-flatpak/real/pandas-table-metric", 6, test_real_pandas);
   add ("/sandbox-flatpak/real/timeout", 6, test_real_timeout);
   add ("/sandbox-flatpak/real/cpu-limit", 6, test_real_cpu_limit);
+  add ("/sandbox-flatpak/real/kill-runner", 6, test_real_kill_runner);
   add ("/sandbox-flatpak/real/policy-blocked", 6, test_real_policy_blocked);
   add ("/sandbox-flatpak/real/runtime-blocked", 6, test_real_runtime_blocked);
   add ("/sandbox-flatpak/real/error-and-csv", 6, test_real_error_and_csv);
