@@ -12,6 +12,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "wf-repair.h"
 
@@ -284,6 +286,49 @@ test_trojan_source (void)
           g_assert_nonnull (strstr (error->message, "U+"));
         }
     }
+}
+
+static void
+test_length_bounded (void)
+{
+  /* Only LENGTH bytes are the answer, whatever follows them in memory (the
+   * CLI and the fuzzer pass buffers that are not NUL-terminated). Each is
+   * repaired the same as a terminated copy of its first LENGTH bytes. */
+  const struct { const char *text; gsize len; } inputs[] = {
+    { "SELECT amount FROM payments WHERE year = 2025;  -- NOT PART OF IT", 46 },
+    { "```python\nprint(1)\n```\nNOT PART OF IT", 24 },
+    { "{\"code\": \"print(2)\", \"explanation\": \"e\"} NOT PART {\"code\": \"x\"}", 41 },
+    { "SELECT", 6 },   /* found by the fuzzer: a keyword right at the end */
+    { "```", 3 },
+  };
+
+  long page = sysconf (_SC_PAGESIZE);
+  char *pages = mmap (NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+  /* The answer ends right before a page that cannot be read: a read past
+   * its end crashes the test instead of going unnoticed. */
+  g_assert_true (pages != MAP_FAILED);
+  g_assert_cmpint (mprotect (pages + page, page, PROT_NONE), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      char *edge = pages + page - inputs[i].len;
+      g_autofree char *copy = g_strndup (inputs[i].text, inputs[i].len);
+      g_autoptr(WfRepairResult) bounded = NULL;
+      g_autoptr(WfRepairResult) terminated = wf_repair (copy, -1, 0, NULL, NULL);
+
+      memcpy (edge, inputs[i].text, inputs[i].len);
+      bounded = wf_repair (edge, (gssize) inputs[i].len, 0, NULL, NULL);
+
+      g_test_message ("input %u: %s", i, copy);
+      g_assert_true ((bounded == NULL) == (terminated == NULL));
+      g_assert_true (bounded != NULL || i >= 3);
+      if (bounded == NULL)
+        continue;
+      g_assert_cmpstr (bounded->code, ==, terminated->code);
+      g_assert_cmpstr (bounded->language, ==, terminated->language);
+      g_assert_null (strstr (bounded->code, "NOT PART"));
+    }  munmap (pages, 2 * page);
 }
 
 static void
@@ -574,6 +619,7 @@ main (int   argc,
   g_test_add_func ("/repair/truncated-inside-code", test_truncated_inside_code);
   g_test_add_func ("/repair/trojan-source", test_trojan_source);
   g_test_add_func ("/repair/two-objects", test_two_objects);
+  g_test_add_func ("/repair/length-bounded", test_length_bounded);
   g_test_add_func ("/repair/size-limits", test_size_limits);
   g_test_add_func ("/repair/linear-work", test_linear_work);
   g_test_add_func ("/repair/reask-prompt", test_reask_prompt);

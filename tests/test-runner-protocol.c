@@ -110,6 +110,15 @@ static const Bad bad_streams[] = {
   { "/protocol/bad/progress-range", "{\"type\":\"progress\",\"fraction\":7}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
   { "/protocol/bad/verdict-twice", "{\"type\":\"verdict\",\"verdict\":\"allow\"}\n{\"type\":\"verdict\",\"verdict\":\"allow\"}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_ORDER },
   { "/protocol/bad/verdict-value", "{\"type\":\"verdict\",\"verdict\":\"maybe\"}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/verdict-object", "{\"type\":\"verdict\",\"verdict\":{\"allowed\":true}}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/log-no-level", "{\"type\":\"log\",\"message\":\"x\"}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/error-type", "{\"type\":\"error\",\"message\":\"x\"}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/empty-line", "\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/done-error-type", "{\"type\":\"done\",\"status\":\"ok\",\"exit_code\":0,\"wall_ms\":1,\"cpu_ms\":1,\"peak_rss_kb\":1,\"error\":[1]}\n", WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/done-truncated-type", "{\"type\":\"done\",\"status\":\"ok\",\"exit_code\":0,\"wall_ms\":1,\"cpu_ms\":1,\"peak_rss_kb\":1,\"truncated\":1}\n", WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/done-truncated-flag", "{\"type\":\"done\",\"status\":\"ok\",\"exit_code\":0,\"wall_ms\":1,\"cpu_ms\":1,\"peak_rss_kb\":1,\"truncated\":{\"stdout\":\"yes\"}}\n", WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/table-columns-string", "{\"type\":\"table\",\"name\":\"t\",\"columns\":\"a\",\"rows\":[]}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
+  { "/protocol/bad/param-no-label", "{\"type\":\"param\",\"value\":1,\"kind\":\"number\"}\n" DONE_OK, WF_RUNNER_PROTOCOL_ERROR_MALFORMED },
 };
 
 static void
@@ -174,6 +183,53 @@ test_oversized_line (void)
 }
 
 static void
+test_done_extras (void)
+{
+  g_autoptr(WfRunResult) r = wf_run_result_new ();
+  g_autoptr(GString) long_error = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* The optional members of done: an error (bounded, whole characters
+   * only) and the truncation flags. */
+  while (long_error->len < WF_RUNNER_MAX_TEXT + 10)
+    g_string_append (long_error, "é");
+  text = g_strdup_printf ("{\"type\":\"done\",\"status\":\"error\",\"exit_code\":1,\"wall_ms\":1,\"cpu_ms\":1,"
+                          "\"peak_rss_kb\":1,\"truncated\":{\"stdout\":true,\"tables\":false},\"error\":\"%s\"}\n",
+                          long_error->str);
+  g_assert_true (feed_all (r, text, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (r->stdout_truncated);
+  g_assert_false (r->stderr_truncated);
+  g_assert_false (r->tables_truncated);
+  g_assert_cmpuint (strlen (r->error_message), <=, WF_RUNNER_MAX_TEXT);
+  g_assert_cmpuint (strlen (r->error_message), >=, WF_RUNNER_MAX_TEXT - 1);
+  g_assert_true (g_utf8_validate (r->error_message, -1, NULL));
+  g_assert_null (strstr (r->error_message, "\xef\xbf\xbd"));   /* no U+FFFD from a cut character */
+}
+
+static void
+test_end_without_done (void)
+{
+  g_autoptr(WfRunResult) r = wf_run_result_new ();
+  g_autoptr(WfRunnerParser) parser = wf_runner_parser_new (r, 0, NULL, NULL);
+  g_autoptr(WfRunnerParser) cut = wf_runner_parser_new (r, 0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *metric = "{\"type\":\"metric\",\"name\":\"m\",\"value\":1}\n";
+
+  /* end: no done is the caller's to judge; finish: no done is an error. */
+  g_assert_true (wf_runner_parser_feed (parser, metric, strlen (metric), &error));
+  g_assert_true (wf_runner_parser_end (parser, &error));
+  g_assert_no_error (error);
+  g_assert_false (wf_runner_parser_finish (parser, &error));
+  g_assert_error (error, WF_RUNNER_PROTOCOL_ERROR, WF_RUNNER_PROTOCOL_ERROR_ORDER);
+  g_clear_error (&error);
+  g_assert_true (wf_runner_parser_feed (cut, metric, 10, &error));
+  g_assert_false (wf_runner_parser_end (cut, &error));
+  g_assert_error (error, WF_RUNNER_PROTOCOL_ERROR, WF_RUNNER_PROTOCOL_ERROR_MALFORMED);
+}
+
+static void
 test_verdict (void)
 {
   g_autoptr(WfRunResult) r = wf_run_result_new ();
@@ -220,6 +276,8 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/valid-stream", test_valid_stream);
   g_test_add_func ("/protocol/split-reads", test_split_reads);
   g_test_add_func ("/protocol/verdict", test_verdict);
+  g_test_add_func ("/protocol/done-extras", test_done_extras);
+  g_test_add_func ("/protocol/end-without-done", test_end_without_done);
   g_test_add_func ("/protocol/job-json", test_job_json);
   g_test_add_func ("/protocol/bad/rows-over-limit", test_rows_over_limit);
   g_test_add_func ("/protocol/bad/too-many-metrics", test_too_many_metrics);

@@ -7,9 +7,11 @@
  * property, records every call, and runs the command the way the real portal
  * runs a copy of the app's sandbox: under bubblewrap, with /usr read-only, the
  * "app" (the directory holding the runner) read-only, a fresh /tmp, only the
- * exposed files, and no network unless asked. The runner is tests/data/
- * fake-runner.py (the real one is another module's work), selected through the
- * backend's runner-path property.
+ * exposed files, and no network unless asked. The tests of the backend's own
+ * behaviour use tests/data/fake-runner.py (a runner that does what it is told,
+ * garbage and silence included); the /sandbox-flatpak/real/ tests run the real
+ * whatif_runner.py in its one-shot mode, with the job's seccomp filter, the
+ * policy and the rlimits, both selected through the runner-path property.
  */
 #include "config.h"
 
@@ -56,6 +58,7 @@ typedef struct
   GCond            cond;
   gboolean         ready;
   char            *app_dir;
+  char            *runner_dir;     /* the real runner's folder, also read-only */
   guint32          version;
   GHashTable      *children;       /* pid → GSubprocess */
 
@@ -189,6 +192,9 @@ handle_spawn (FakePortal            *portal,
       "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
       "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
       "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache",
+      /* Debian reaches libblas through these links (numpy needs it); a
+       * Flatpak runtime's /etc has what its own libraries need. */
+      "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
       "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
     };
 
@@ -200,6 +206,12 @@ handle_spawn (FakePortal            *portal,
   g_ptr_array_add (args, g_strdup ("--ro-bind"));
   g_ptr_array_add (args, g_strdup (portal->app_dir));
   g_ptr_array_add (args, g_strdup (portal->app_dir));
+  if (portal->runner_dir != NULL)
+    {
+      g_ptr_array_add (args, g_strdup ("--ro-bind"));
+      g_ptr_array_add (args, g_strdup (portal->runner_dir));
+      g_ptr_array_add (args, g_strdup (portal->runner_dir));
+    }
   for (guint i = 0; i < exposed->len; i++)
     {
       g_ptr_array_add (args, g_strdup ("--ro-bind"));
@@ -349,6 +361,7 @@ fake_portal_start (guint32 version)
   portal->exposed = g_ptr_array_new_with_free_func (g_free);
   portal->children = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   portal->app_dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
+  portal->runner_dir = g_strdup (g_getenv ("WHATIF_RUNNER_DIR"));
   portal->context = g_main_context_new ();
   portal->loop = g_main_loop_new (portal->context, FALSE);
   portal->thread = g_thread_new ("fake-portal", portal_thread, portal);
@@ -390,6 +403,7 @@ fake_portal_stop (FakePortal *portal)
   g_strfreev (portal->envs);
   g_free (portal->cwd);
   g_free (portal->app_dir);
+  g_free (portal->runner_dir);
   g_mutex_clear (&portal->mutex);
   g_cond_clear (&portal->cond);
   g_free (portal);
@@ -776,6 +790,259 @@ test_runner_dies_early (Fixture       *fixture,
   g_assert_nonnull (strstr (result->error_message, "exit code 3"));
 }
 
+/* ---- the real runner (one-shot mode) through the portal ---- */
+
+static gboolean
+use_real_runner (Fixture *fixture)
+{
+  const char *dir = g_getenv ("WHATIF_RUNNER_DIR");
+  g_autofree char *runner = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    {
+      g_test_skip ("WHATIF_RUNNER_DIR is not set");
+      return FALSE;
+    }
+  runner = g_build_filename (dir, "whatif_runner.py", NULL);
+  g_object_set (fixture->sandbox, "runner-path", runner, NULL);
+  return TRUE;
+}
+
+/* Runs JOB on the real runner; NULL (the test skipped) where there is none. */
+static WfRunResult *
+run_real (Fixture *fixture,
+          WfJob   *job)
+{
+  g_autoptr(GError) error = NULL;
+  WfRunResult *result;
+
+  if (!use_real_runner (fixture))
+    return NULL;
+  result = run_code (fixture, job, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_test_message ("status %d\nstdout: %s\nstderr: %s\nerror: %s", result->status, result->stdout_text,
+                  result->stderr_text, result->error_message);
+  return result;
+}
+
+static void
+test_real_pandas (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import pandas as pd\n"
+    "import numpy_financial as npf\n"
+    "import whatif as wf\n"
+    "rate = wf.param('Rate', 5.0, kind='percent', min=0, max=10)\n"
+    "months = wf.param('Months', 3, kind='months', min=1, max=12)\n"
+    "pay = -npf.pmt(rate / 100 / 12, months, 1000)\n"
+    "df = pd.DataFrame({'month': range(1, months + 1), 'payment': [round(pay, 2)] * months})\n"
+    "wf.table('schedule', df)\n"
+    "wf.metric('Payment', pay, unit='USD')\n"
+    "print('rate', rate)\n"
+    "print('réservé €')\n");
+  g_autoptr(WfRunResult) result = NULL;
+  FakePortal *portal = fixture->portal;
+  WfTable *table;
+  WfMetric *metric;
+  WfParam *param;
+
+  wf_job_set_override (job, "Rate", 7.25);
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_OK);
+  g_assert_cmpint (result->exit_code, ==, 0);
+  g_assert_cmpstr (result->stdout_text, ==, "rate 7.25\nréservé €\n");
+  g_assert_cmpuint (result->params->len, ==, 2);
+  param = g_ptr_array_index (result->params, 0);
+  g_assert_cmpstr (param->label, ==, "Rate");
+  g_assert_cmpfloat (param->value, ==, 7.25);
+  g_assert_cmpuint (result->tables->len, ==, 1);
+  table = g_ptr_array_index (result->tables, 0);
+  g_assert_cmpstr (table->name, ==, "schedule");
+  g_assert_cmpuint (table->columns->len, ==, 2);
+  g_assert_cmpuint (wf_table_get_n_rows (table), ==, 3);
+  g_assert_cmpuint (result->metrics->len, ==, 1);
+  metric = g_ptr_array_index (result->metrics, 0);
+  g_assert_cmpstr (metric->name, ==, "Payment");
+  /* 1000 over 3 months at 7.25 % a year: r·P / (1 − (1 + r)^−3), r = 0.0725 / 12. */
+  g_assert_cmpfloat_with_epsilon (metric->value, 337.37, 0.01);
+  g_assert_cmpint (result->wall_ms, >, 0);
+  g_assert_cmpint (result->peak_rss_kb, >, 0);
+  g_assert_cmpuint (result->limits_hit->len, ==, 0);
+
+  g_mutex_lock (&portal->mutex);
+  g_assert_true (g_strv_contains ((const char * const *) portal->argv, "--protocol-fd"));
+  g_assert_true (g_strv_contains ((const char * const *) portal->argv, "--seccomp-fd"));
+  g_mutex_unlock (&portal->mutex);
+}
+
+static void
+test_real_timeout (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "print('start', flush=True)\nwhile True:\n    pass\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  job->limits.wall_ms = 3000;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_TIMEOUT);
+  g_assert_cmpstr (result->stdout_text, ==, "start\n");
+  g_assert_true (g_ptr_array_find_with_equal_func (result->limits_hit, "wall", g_str_equal, NULL));
+  g_assert_cmpint (result->wall_ms, >=, 3000);
+  g_assert_cmpint (result->wall_ms, <, 3000 + 1000);
+  /* The runner ended its job itself and said so: the backend's backstop
+   * (wall + 1 s) never had to kill the sandbox. */
+  g_assert_cmpuint (fixture->portal->n_signals, ==, 0);
+}
+
+static void
+test_real_cpu_limit (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "n = 0\nwhile True:\n    n += 1\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* The CPU limit is an rlimit of the job process; the runner tells it
+   * from a wall timeout. */
+  job->limits.cpu_ms = 1000;
+  job->limits.wall_ms = 20000;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_TIMEOUT);
+  g_assert_true (g_ptr_array_find_with_equal_func (result->limits_hit, "cpu", g_str_equal, NULL));
+  g_assert_false (g_ptr_array_find_with_equal_func (result->limits_hit, "wall", g_str_equal, NULL));
+  g_assert_cmpint (result->cpu_ms, >=, 900);
+  g_assert_cmpint (result->wall_ms, <, 20000);
+}
+
+static void
+test_real_kill_runner (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import os, signal, time\n"
+    "print('killing', flush=True)\n"
+    "os.kill(os.getppid(), signal.SIGKILL)\n"
+    "time.sleep(60)\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* Without namespaces a job can signal the runner that watches it (same
+   * uid, same pid namespace). The worst that does is fail the run: the job
+   * dies with it (PDEATHSIG), the backend sees the exit without a done and
+   * says so, long before the job's own sleep or wall limit. */
+  job->policy = FALSE;
+  job->limits.wall_ms = 20000;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, !=, WF_RUN_STATUS_OK);
+  g_assert_cmpint (result->status, !=, WF_RUN_STATUS_TIMEOUT);
+  g_assert_cmpstr (result->stdout_text, ==, "killing\n");
+  g_assert_nonnull (result->error_message);
+  g_assert_cmpint (result->wall_ms, <, 10000);
+}
+
+static void
+test_real_policy_blocked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import os\nprint('should not run')\nos.system('id')\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  g_assert_true (job->policy);
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_BLOCKED);
+  g_assert_cmpstr (result->stdout_text, ==, "");
+  g_assert_nonnull (result->verdict_json);
+  g_assert_nonnull (strstr (result->verdict_json, "\"block\""));
+  g_assert_nonnull (result->error_message);
+}
+
+static void
+test_real_runtime_blocked (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import pandas as pd\n"
+    "pd.DataFrame({'a': [1]}).to_csv('ok.csv', index=False)\n"
+    "print('wrote in the work dir')\n"
+    "target = '/'.join(['', 'etc', 'x.csv'])\n"
+    "pd.DataFrame({'a': [1]}).to_csv(target, index=False)\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* The audit hook knows the one-shot work dir (not the zygote's /job):
+   * a file there is fine, one elsewhere (a path the static check cannot
+   * see) ends the job as blocked. */
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_BLOCKED);
+  g_assert_cmpstr (result->stdout_text, ==, "wrote in the work dir\n");
+}
+
+static void
+test_real_error_and_csv (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import csv\n"
+    "with open('left.csv', 'w', newline='') as f:\n"
+    "    csv.writer(f).writerows([['year', 'value'], [2025, 1.5], [2026, 2.5]])\n"
+    "print('before')\n"
+    "raise KeyError('missing')\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_ERROR);
+  g_assert_cmpint (result->exit_code, ==, 1);
+  g_assert_cmpstr (result->error_message, ==, "KeyError: 'missing'");
+  g_assert_cmpstr (result->stdout_text, ==, "before\n");
+  g_assert_nonnull (strstr (result->stderr_text, "Traceback"));
+  g_assert_null (strstr (result->stderr_text, "whatif_runner.py"));
+  /* A CSV left in the work dir is collected, as from a zygote's job. */
+  g_assert_cmpuint (result->tables->len, ==, 1);
+  g_assert_cmpstr (((WfTable *) g_ptr_array_index (result->tables, 0))->name, ==, "left.csv");
+  g_assert_cmpuint (wf_table_get_n_rows (g_ptr_array_index (result->tables, 0)), ==, 2);
+}
+
+static void
+test_real_seccomp (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python",
+    "import os, subprocess\n"
+    "try:\n    pid = os.fork()\n    if pid == 0:\n        os._exit(0)\n    print('forked')\n"
+    "except OSError as e:\n    print('fork denied')\n"
+    "try:\n    subprocess.run(['/usr/bin/true'])\n    print('exec ran')\n"
+    "except OSError as e:\n    print('exec denied')\n"
+    "x = bytearray(2 * 1024 ** 3)\n");
+  g_autoptr(WfRunResult) result = NULL;
+
+  /* With the policy off (whatif-cli run --unchecked), the job process's own
+   * seccomp filter and rlimits still hold. */
+  job->policy = FALSE;
+  job->limits.memory_bytes = 512 * 1024 * 1024;
+  result = run_real (fixture, job);
+  if (result == NULL)
+    return;
+  g_assert_cmpstr (result->stdout_text, ==, "fork denied\nexec denied\n");
+  g_assert_cmpint (result->status, ==, WF_RUN_STATUS_ERROR);
+  g_assert_true (g_str_has_prefix (result->error_message, "MemoryError"));
+  g_assert_true (g_ptr_array_find_with_equal_func (result->limits_hit, "memory", g_str_equal, NULL));
+}
+
 static void
 add (const char *path,
      guint       portal_version,
@@ -819,6 +1086,14 @@ main (int   argc,
   add ("/sandbox-flatpak/runner-silent-exit", 6, test_runner_silent_exit);
   add ("/sandbox-flatpak/big-job-output-cap", 6, test_big_job_and_output_cap);
   add ("/sandbox-flatpak/runner-dies-early", 6, test_runner_dies_early);
+  add ("/sandbox-flatpak/real/pandas-table-metric", 6, test_real_pandas);
+  add ("/sandbox-flatpak/real/timeout", 6, test_real_timeout);
+  add ("/sandbox-flatpak/real/cpu-limit", 6, test_real_cpu_limit);
+  add ("/sandbox-flatpak/real/kill-runner", 6, test_real_kill_runner);
+  add ("/sandbox-flatpak/real/policy-blocked", 6, test_real_policy_blocked);
+  add ("/sandbox-flatpak/real/runtime-blocked", 6, test_real_runtime_blocked);
+  add ("/sandbox-flatpak/real/error-and-csv", 6, test_real_error_and_csv);
+  add ("/sandbox-flatpak/real/seccomp-and-rlimits", 6, test_real_seccomp);
 
   ret = g_test_run ();
   g_test_dbus_down (bus);

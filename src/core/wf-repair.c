@@ -241,40 +241,67 @@ closer_is_final (Scanner *sc,
   return TRUE;
 }
 
+/* True for the bytes that JSON requires escaped inside a string. */
+static inline gboolean
+needs_escape (guchar c)
+{
+  return c == '"' || c == '\\' || c < 0x20;
+}
+
+/* One decoded byte into OUT, escaped for a JSON string when ESCAPE. */
+static void
+put_byte (GString *out,
+          gboolean escape,
+          guchar   c)
+{
+  if (!escape || !needs_escape (c))
+    {
+      g_string_append_c (out, (char) c);
+      return;
+    }
+  switch (c)
+    {
+    case '"':
+      g_string_append_len (out, "\\\"", 2);
+      break;
+    case '\\':
+      g_string_append_len (out, "\\\\", 2);
+      break;
+    case '\n':
+      g_string_append_len (out, "\\n", 2);
+      break;
+    case '\t':
+      g_string_append_len (out, "\\t", 2);
+      break;
+    case '\r':
+      g_string_append_len (out, "\\r", 2);
+      break;
+    default:
+      g_string_append_printf (out, "\\u%04x", c);
+      break;
+    }
+}
+
+/* TEXT as a JSON string literal. Runs that need no escape are copied whole:
+ * most of a program is such a run. */
 static void
 emit_escaped (GString    *out,
               const char *text,
               gsize       len)
 {
-  g_string_append_c (out, '"');
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar) text[i];
+  gsize i = 0;
 
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-          break;
-        }
+  g_string_append_c (out, '"');
+  while (i < len)
+    {
+      gsize run = i;
+
+      while (run < len && !needs_escape ((guchar) text[run]))
+        run++;
+      g_string_append_len (out, text + i, (gssize) (run - i));
+      if (run < len)
+        put_byte (out, TRUE, (guchar) text[run++]);
+      i = run;
     }
   g_string_append_c (out, '"');
 }
@@ -337,10 +364,13 @@ simple_escape (char e)
     }
 }
 
-/* Reads a string (the opening quote at sc->pos) into buf as plain UTF-8. */
+/* Reads a string (the opening quote at sc->pos) into buf: as plain UTF-8,
+ * or, with ESCAPE, already escaped as the body of a JSON string, so a value
+ * goes straight to the output without a second buffer and a second pass. */
 static ScanStatus
 scan_string (Scanner *sc,
-             GString *buf)
+             GString *buf,
+             gboolean escape)
 {
   QuoteKind kind = QUOTE_DOUBLE;
   gsize open_len = string_opener (sc, sc->pos, &kind);
@@ -366,9 +396,29 @@ scan_string (Scanner *sc,
 
   while (sc->pos < sc->len)
     {
-      char c = sc->s[sc->pos];
+      char c;
       gsize close_len;
+      gsize run = sc->pos;
 
+      /* The common case first: a run of bytes that are neither a quote, a
+       * backslash, a control character nor the lead byte of a typographic
+       * quote is copied as it is, in one go. */
+      while (run < sc->len)
+        {
+          guchar b = (guchar) sc->s[run];
+
+          if (b == '"' || b == '\'' || b == '\\' || b < 0x20 || b == 0xe2)
+            break;
+          run++;
+        }
+      if (run > sc->pos)
+        {
+          g_string_append_len (buf, sc->s + sc->pos, (gssize) (run - sc->pos));
+          step (sc, run - sc->pos);
+          continue;
+        }
+
+      c = sc->s[sc->pos];
       if (triple)
         {
           if (at_bytes (sc, sc->pos, kind == QUOTE_SINGLE ? "'''" : "\"\"\"", 3))
@@ -389,7 +439,8 @@ scan_string (Scanner *sc,
               return SCAN_OK;
             }
           sc->fixes |= FIX_BIT (FIX_INNER_QUOTES);
-          g_string_append_len (buf, sc->s + sc->pos, close_len);
+          for (gsize k = 0; k < close_len; k++)
+            put_byte (buf, escape, (guchar) sc->s[sc->pos + k]);
           step (sc, close_len);
           continue;
         }
@@ -408,7 +459,7 @@ scan_string (Scanner *sc,
           plain = simple_escape (e);
           if (plain != '\0')
             {
-              g_string_append_c (buf, plain);
+              put_byte (buf, escape, (guchar) plain);
               step (sc, 2);
               continue;
             }
@@ -419,7 +470,7 @@ scan_string (Scanner *sc,
                 {
                   /* Not an escape after all: keep the text as written. */
                   sc->fixes |= FIX_BIT (FIX_BAD_ESCAPE);
-                  g_string_append_c (buf, '\\');
+                  put_byte (buf, escape, '\\');
                   step (sc, 1);
                   break;
                 }
@@ -439,13 +490,16 @@ scan_string (Scanner *sc,
                 u = 0xFFFD;
               if (u == 0)
                 u = 0xFFFD;
-              g_string_append_unichar (buf, u);
+              if (u < 0x80)
+                put_byte (buf, escape, (guchar) u);
+              else
+                g_string_append_unichar (buf, u);
               break;
             default:
               /* "\d" in a regex written by someone who forgot JSON doubles
                * backslashes: keep it literally, as they meant. */
               sc->fixes |= FIX_BIT (FIX_BAD_ESCAPE);
-              g_string_append_c (buf, '\\');
+              put_byte (buf, escape, '\\');
               step (sc, 1);
               break;
             }
@@ -454,7 +508,7 @@ scan_string (Scanner *sc,
 
       if ((guchar) c < 0x20 && !triple)
         sc->fixes |= FIX_BIT (FIX_RAW_NEWLINES);
-      g_string_append_c (buf, c);
+      put_byte (buf, escape, (guchar) c);
       step (sc, 1);
     }
 
@@ -674,7 +728,7 @@ scan_container (Scanner *sc,
           g_string_truncate (key, 0);
           if (string_opener (sc, sc->pos, &kind) > 0)
             {
-              if (scan_string (sc, key) != SCAN_OK)
+              if (scan_string (sc, key, FALSE) != SCAN_OK)
                 {
                   /* Cut off inside a key: drop the half member. */
                   if (sc->out->str[sc->out->len - 1] == ',')
@@ -764,14 +818,19 @@ scan_value (Scanner *sc)
     return scan_container (sc, FALSE);
   if (string_opener (sc, sc->pos, &kind) > 0)
     {
-      g_autoptr(GString) buf = g_string_new (NULL);
-      ScanStatus status = scan_string (sc, buf);
+      gsize mark = sc->out->len;
+      ScanStatus status;
 
+      g_string_append_c (sc->out, '"');
+      status = scan_string (sc, sc->out, TRUE);
       /* A language cut in half ("pyth") says nothing: infer it instead. */
       if (status == SCAN_TRUNCATED && sc->member == MEMBER_LANGUAGE)
-        g_string_append (sc->out, "null");
+        {
+          g_string_truncate (sc->out, mark);
+          g_string_append (sc->out, "null");
+        }
       else
-        emit_escaped (sc->out, buf->str, buf->len);
+        g_string_append_c (sc->out, '"');
       return status;
     }
   if (c == '-' || g_ascii_isdigit (c))
@@ -874,6 +933,33 @@ is_bidi_control (gunichar u)
          u == 0x200E || u == 0x200F || u == 0x061C;
 }
 
+/* One pass over the NUL-terminated valid UTF-8 TEXT: its length, whether
+ * it is all blank, and its first bidi control (0 if none). Only the lead
+ * bytes of the controls' encodings (D8 for U+061C, E2 for the rest) are
+ * decoded; ordinary text is passed over a byte at a time. */
+static gunichar
+scan_code (const char *text,
+           gsize      *len,
+           gboolean   *blank)
+{
+  const char *p = text;
+  gunichar found = 0;
+
+  *blank = TRUE;
+  for (; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        continue;
+      *blank = FALSE;
+      if ((c == 0xd8 || c == 0xe2) && found == 0 && is_bidi_control (g_utf8_get_char (p)))
+        found = g_utf8_get_char (p);
+    }
+  *len = (gsize) (p - text);
+  return found;
+}
+
 /* Strips a markdown fence wrapped around the code inside the JSON string.
  * Returns the fence's language tag (owned) if it had one. */
 static char *
@@ -945,6 +1031,9 @@ check_object (JsonObject      *object,
   const char *language = NULL;
   guint known = 0;
   gboolean ok;
+  gsize code_len;
+  gunichar bidi;
+  gboolean blank;
 
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -1006,28 +1095,28 @@ check_object (JsonObject      *object,
             JSON_NODE_HOLDS_OBJECT (code_node) ? _("object") : _("number or true/false value"));
 
   fence_tag = strip_inner_fence (&code, fixes);
-  if (code[strspn (code, " \t\r\n")] == '\0')
+  bidi = scan_code (code, &code_len, &blank);
+  if (blank)
     return CHECK_NOT_CANDIDATE;
 
   /* Too large is decisive even for a lone "code" member: falling back to
    * other readings of the same text could only find a part of it. */
-  if (strlen (code) > max_code_size)
+  if (code_len > max_code_size)
     {
       g_set_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_TOO_LARGE,
                    _("The code is %zu KB long, over the limit of %zu KB."),
-                   strlen (code) / 1024, max_code_size / 1024);
+                   code_len / 1024, max_code_size / 1024);
       return CHECK_DECISIVE;
     }
 
-  for (const char *p = code; *p != '\0'; p = g_utf8_next_char (p))
-    if (is_bidi_control (g_utf8_get_char (p)))
-      {
-        g_set_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_BIDI_CONTROL,
-                     _("The code contains invisible Unicode direction controls (U+%04X), which "
-                       "can make code read differently from how it runs. It was not accepted."),
-                     g_utf8_get_char (p));
-        return CHECK_DECISIVE;
-      }
+  if (bidi != 0)
+    {
+      g_set_error (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_BIDI_CONTROL,
+                   _("The code contains invisible Unicode direction controls (U+%04X), which "
+                     "can make code read differently from how it runs. It was not accepted."),
+                   bidi);
+      return CHECK_DECISIVE;
+    }
 
   if (expl_node == NULL || JSON_NODE_HOLDS_NULL (expl_node))
     {
@@ -1409,6 +1498,7 @@ typedef struct
 {
   gsize    max_code_size;
   guint64 *steps;
+  GString *out;        /* the scanner's output, reused by every candidate */
   guint    candidates;
   GError  *decisive;   /* the first decisive rejection, if nothing validates */
 } Context;
@@ -1484,7 +1574,7 @@ try_candidate (Context    *ctx,
                int         nesting,
                guint64    *fixes)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  GString *out = ctx->out;
   g_autoptr(JsonParser) parser = NULL;
   Scanner sc = { s, len, *pos, out, ctx->steps, 0, 0, MEMBER_OTHER, FALSE };
   ScanStatus status;
@@ -1492,6 +1582,10 @@ try_candidate (Context    *ctx,
   guint64 local = 0;
 
   ctx->candidates++;
+  /* One buffer for every candidate, sized once for the whole answer: no
+   * regrowth (and no copy of what was already written) while scanning. The
+   * parser below copies what it keeps, so a nested repair may reuse it. */
+  g_string_truncate (out, 0);
   status = scan_value (&sc);
   /* Resume after what was read, never before: this is what keeps the search
    * linear on inputs such as "{{{{{…". */
@@ -1512,7 +1606,9 @@ try_candidate (Context    *ctx,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
+  /* Not the immutable parser: sealing hashes every string, the whole code
+   * included, a pass over the answer that nothing here needs. */
+  parser = json_parser_new ();
   *ctx->steps += out->len;
   if (!json_parser_load_from_data (parser, out->str, out->len, NULL))
     return NULL;  /* cannot happen for scanner output, but never trust it */
@@ -1680,34 +1776,56 @@ repair_text (Context    *ctx,
   return result;
 }
 
-/* Drops the BOM and zero-width characters; they only ever get in the way. */
+/* Length of the invisible character (BOM, zero-width) at s[i], or 0:
+ * U+FEFF EF BB BF, U+200B..U+200D E2 80 8B..8D, U+2060 E2 81 A0. */
+static inline gsize
+invisible_at (const char *s,
+              gsize       len,
+              gsize       i)
+{
+  guchar c = (guchar) s[i];
+
+  if (c != 0xef && c != 0xe2)
+    return 0;
+  if (i + 3 > len)
+    return 0;
+  if (memcmp (s + i, "\xef\xbb\xbf", 3) == 0 ||
+      (c == 0xe2 && (guchar) s[i + 1] == 0x80 && (guchar) s[i + 2] >= 0x8b && (guchar) s[i + 2] <= 0x8d) ||
+      memcmp (s + i, "\xe2\x81\xa0", 3) == 0)
+    return 3;
+  return 0;
+}
+
+/* Drops the BOM and zero-width characters; they only ever get in the way.
+ * Returns NULL when there is none, so the usual answer is not copied. */
 static char *
 strip_invisible (const char *s,
                  gsize       len,
                  gsize      *out_len,
-                 guint64    *steps,
-                 gboolean   *stripped)
+                 guint64    *steps)
 {
-  GString *out = g_string_sized_new (len);
+  GString *out = NULL;
+  gsize i = 0, from = 0;
 
-  *stripped = FALSE;
-  for (gsize i = 0; i < len;)
+  *steps += len;
+  while (i < len)
     {
-      /* U+FEFF EF BB BF, U+200B..U+200D E2 80 8B..8D, U+2060 E2 81 A0 */
-      if (i + 3 <= len &&
-          ((memcmp (s + i, "\xef\xbb\xbf", 3) == 0) ||
-           ((guchar) s[i] == 0xe2 && (guchar) s[i + 1] == 0x80 &&
-            (guchar) s[i + 2] >= 0x8b && (guchar) s[i + 2] <= 0x8d) ||
-           memcmp (s + i, "\xe2\x81\xa0", 3) == 0))
+      gsize n = invisible_at (s, len, i);
+
+      if (n == 0)
         {
-          *stripped = TRUE;
-          i += 3;
+          i++;
           continue;
         }
-      g_string_append_c (out, s[i]);
-      i++;
+      if (out == NULL)
+        out = g_string_sized_new (len);
+      g_string_append_len (out, s + from, (gssize) (i - from));
+      i += n;
+      from = i;
     }
-  *steps += len;
+  if (out == NULL)
+    return NULL;
+  g_string_append_len (out, s + from, (gssize) (len - from));
   *out_len = out->len;
   return g_string_free (out, FALSE);
 }
@@ -1723,9 +1841,9 @@ wf_repair (const char     *raw,
   guint64 steps = 0;
   guint64 fixes = 0;
   gsize len;
-  g_autofree char *clean = NULL;
+  g_autofree char *stripped = NULL;
+  const char *clean;
   gsize clean_len = 0;
-  gboolean stripped = FALSE;
   WfRepairResult *result = NULL;
 
   g_return_val_if_fail (raw != NULL || length == 0, NULL);
@@ -1747,7 +1865,8 @@ wf_repair (const char     *raw,
                    len / 1024, max_code_size / 1024);
       return NULL;
     }
-  if (memchr (raw, '\0', len) != NULL || !g_utf8_validate (raw, len, NULL))
+  /* With a length, g_utf8_validate () also refuses NUL bytes: one pass. */
+  if (!g_utf8_validate (raw, (gssize) len, NULL))
     {
       g_set_error_literal (error, WF_REPAIR_ERROR, WF_REPAIR_ERROR_UNRECOVERABLE,
                            _("The answer is not readable text (it holds binary data), so no code "
@@ -1756,9 +1875,27 @@ wf_repair (const char     *raw,
     }
   steps += len;
 
-  clean = strip_invisible (raw, len, &clean_len, &steps, &stripped);
-  if (stripped)
-    fixes |= FIX_BIT (FIX_STRIP_INVISIBLE);
+  stripped = strip_invisible (raw, len, &clean_len, &steps);
+  if (stripped != NULL)
+    {
+      fixes |= FIX_BIT (FIX_STRIP_INVISIBLE);
+      clean = stripped;
+    }
+  else if (length < 0)
+    {
+      /* NUL-terminated already, as everything below expects. */
+      clean = raw;
+      clean_len = len;
+    }
+  else
+    {
+      /* Only LEN bytes are ours to read: a terminated copy, one memcpy. */
+      stripped = g_malloc (len + 1);
+      memcpy (stripped, raw, len);
+      stripped[len] = '\0';
+      clean = stripped;
+      clean_len = len;
+    }
 
   if (only_blank (clean, 0, clean_len))
     {
@@ -1771,7 +1908,11 @@ wf_repair (const char     *raw,
 
   ctx.max_code_size = max_code_size;
   ctx.steps = &steps;
+  /* Strict JSON is rarely much longer than what it was repaired from; the
+   * slack covers the usual escapes, and the buffer grows if it must. */
+  ctx.out = g_string_sized_new (clean_len + clean_len / 8 + 64);
   result = repair_text (&ctx, clean, clean_len, 0, &fixes);
+  g_string_free (ctx.out, TRUE);
 
   if (stats != NULL)
     {

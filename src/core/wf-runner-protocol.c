@@ -60,6 +60,16 @@ wf_runner_parser_free (WfRunnerParser *self)
   g_free (self);
 }
 
+void
+wf_runner_parser_set_progress (WfRunnerParser        *self,
+                               WfSandboxProgressFunc  progress,
+                               gpointer               progress_data)
+{
+  g_return_if_fail (self != NULL);
+  self->progress = progress;
+  self->progress_data = progress_data;
+}
+
 gboolean
 wf_runner_parser_is_done (WfRunnerParser *self)
 {
@@ -102,6 +112,26 @@ get_int (JsonObject *object,
     return FALSE;
   *out = json_node_get_int (node);
   return TRUE;
+}
+
+static gboolean
+is_bool (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+}
+
+/* TEXT made valid UTF-8 and cut at a character boundary to at most MAX bytes. */
+static char *
+bounded_utf8 (const char *text,
+              gsize       max)
+{
+  gsize len = strlen (text);
+  const char *end;
+
+  if (len <= max)
+    return g_utf8_make_valid (text, (gssize) len);
+  end = g_utf8_find_prev_char (text, text + max + 1);
+  return g_utf8_make_valid (text, end ? end - text : 0);
 }
 
 static gboolean
@@ -244,10 +274,10 @@ handle_log (WfRunnerParser  *self,
 
   if (level == NULL || message == NULL)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("A log message needs a level and a message"));
-  text = g_utf8_make_valid (message, MIN (strlen (message), WF_RUNNER_MAX_TEXT));
 
   if (g_str_equal (level, "error") || g_str_equal (level, "blocked") || g_str_equal (level, "refused"))
     {
+      text = bounded_utf8 (message, WF_RUNNER_MAX_TEXT);
       g_free (self->result->error_message);
       self->result->error_message = g_steal_pointer (&text);
       if (limit != NULL)
@@ -260,10 +290,12 @@ handle_log (WfRunnerParser  *self,
     }
   if (!g_str_equal (level, "info"))
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("Unknown log level"));
+  text = bounded_utf8 (message, WF_RUNNER_MAX_LOG);
+  if (self->progress)
+    self->progress (text, -1, self->progress_data);
+  /* Logs are a courtesy: past the bound they are dropped, not fatal. */
   if (self->result->logs->len < WF_RUNNER_MAX_LOGS)
     g_ptr_array_add (self->result->logs, g_steal_pointer (&text));
-  if (self->progress)
-    self->progress (message, -1, self->progress_data);
   return TRUE;
 }
 
@@ -275,6 +307,8 @@ handle_done (WfRunnerParser  *self,
   WfRunResult *r = self->result;
   const char *status = get_string (object, "status");
   JsonNode *limits = json_object_get_member (object, "limits_hit");
+  JsonNode *truncated = json_object_get_member (object, "truncated");
+  JsonNode *message = json_object_get_member (object, "error");
   WfRunStatus st;
   gint64 exit_code, wall, cpu, rss;
 
@@ -287,6 +321,24 @@ handle_done (WfRunnerParser  *self,
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("The done message has figures out of range"));
   if (limits != NULL && !JSON_NODE_HOLDS_ARRAY (limits))
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("limits_hit must be an array"));
+  if (message != NULL && !JSON_NODE_HOLDS_NULL (message) && get_string (object, "error") == NULL)
+    return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("The done message’s error must be text"));
+  if (truncated != NULL)
+    {
+      static const char * const streams[] = { "stdout", "stderr", "tables" };
+      JsonObject *t;
+
+      if (!JSON_NODE_HOLDS_OBJECT (truncated))
+        return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("truncated must be an object"));
+      t = json_node_get_object (truncated);
+      for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+        {
+          JsonNode *flag = json_object_get_member (t, streams[i]);
+
+          if (flag != NULL && !is_bool (flag))
+            return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("A truncated flag must be true or false"));
+        }
+    }
   if (limits != NULL)
     {
       JsonArray *a = json_node_get_array (limits);
@@ -304,6 +356,17 @@ handle_done (WfRunnerParser  *self,
           add_limit (r, name);
         }
     }
+  if (truncated != NULL)
+    {
+      JsonObject *t = json_node_get_object (truncated);
+
+      r->stdout_truncated |= is_bool (json_object_get_member (t, "stdout")) && json_object_get_boolean_member (t, "stdout");
+      r->stderr_truncated |= is_bool (json_object_get_member (t, "stderr")) && json_object_get_boolean_member (t, "stderr");
+      r->tables_truncated |= is_bool (json_object_get_member (t, "tables")) && json_object_get_boolean_member (t, "tables");
+    }
+  /* A log message of level error says more (and came first): it wins. */
+  if (get_string (object, "error") != NULL && r->error_message == NULL)
+    r->error_message = bounded_utf8 (get_string (object, "error"), WF_RUNNER_MAX_TEXT);
   r->status = st;
   r->exit_code = (int) exit_code;
   r->wall_ms = wall;
@@ -313,20 +376,17 @@ handle_done (WfRunnerParser  *self,
   return TRUE;
 }
 
-gboolean
-wf_runner_parser_line (WfRunnerParser  *self,
-                       const char      *line,
-                       gsize            len,
-                       GError         **error)
+static gboolean
+parse_line (WfRunnerParser  *self,
+            const char      *line,
+            gsize            len,
+            GError         **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local = NULL;
   JsonNode *root;
   JsonObject *object;
   const char *type;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (line != NULL || len == 0, FALSE);
 
   if (self->failed)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner protocol already failed"));
@@ -414,11 +474,44 @@ wf_runner_parser_line (WfRunnerParser  *self,
       if (!isnan (fraction) && (fraction < 0 || fraction > 1))
         return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("A progress fraction must be between 0 and 1"));
       if (self->progress)
-        self->progress (get_string (object, "message"), fraction, self->progress_data);
+        {
+          const char *message = get_string (object, "message");
+          g_autofree char *text = bounded_utf8 (message ? message : "", WF_RUNNER_MAX_LOG);
+
+          self->progress (text, isnan (fraction) ? -1.0 : fraction, self->progress_data);
+        }
       return TRUE;
     }
 
   return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("The runner sent an unknown message type"));
+}
+
+static gboolean
+count_bytes (WfRunnerParser  *self,
+             gsize            len,
+             GError         **error)
+{
+  if (len > WF_RUNNER_MAX_TOTAL - self->total)
+    return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_OVERSIZED, _("The runner sent too much data"));
+  self->total += len;
+  return TRUE;
+}
+
+gboolean
+wf_runner_parser_line (WfRunnerParser  *self,
+                       const char      *line,
+                       gsize            len,
+                       GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (line != NULL || len == 0, FALSE);
+
+  if (self->failed)
+    return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner protocol already failed"));
+  /* Whole lines count towards the same total as bytes fed. */
+  if (!count_bytes (self, len + 1, error))
+    return FALSE;
+  return parse_line (self, line, len, error);
 }
 
 gboolean
@@ -433,9 +526,8 @@ wf_runner_parser_feed (WfRunnerParser  *self,
 
   if (self->failed)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner protocol already failed"));
-  if (len > WF_RUNNER_MAX_TOTAL - self->total)
-    return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_OVERSIZED, _("The runner sent too much data"));
-  self->total += len;
+  if (!count_bytes (self, len, error))
+    return FALSE;
 
   for (gsize i = 0; i < len; i++)
     {
@@ -444,11 +536,11 @@ wf_runner_parser_feed (WfRunnerParser  *self,
       if (self->pending->len > 0)
         {
           g_string_append_len (self->pending, data + start, (gssize) (i - start));
-          if (!wf_runner_parser_line (self, self->pending->str, self->pending->len, error))
+          if (!parse_line (self, self->pending->str, self->pending->len, error))
             return FALSE;
           g_string_truncate (self->pending, 0);
         }
-      else if (!wf_runner_parser_line (self, data + start, i - start, error))
+      else if (!parse_line (self, data + start, i - start, error))
         return FALSE;
       start = i + 1;
     }
@@ -462,8 +554,8 @@ wf_runner_parser_feed (WfRunnerParser  *self,
 }
 
 gboolean
-wf_runner_parser_finish (WfRunnerParser  *self,
-                         GError         **error)
+wf_runner_parser_end (WfRunnerParser  *self,
+                      GError         **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
@@ -473,6 +565,17 @@ wf_runner_parser_finish (WfRunnerParser  *self,
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner sent data after done"));
   if (self->pending->len > 0)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_MALFORMED, _("The runner’s last message was cut off"));
+  return TRUE;
+}
+
+gboolean
+wf_runner_parser_finish (WfRunnerParser  *self,
+                         GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!wf_runner_parser_end (self, error))
+    return FALSE;
   if (!self->done)
     return fail (self, error, WF_RUNNER_PROTOCOL_ERROR_ORDER, _("The runner ended without reporting done"));
   return TRUE;

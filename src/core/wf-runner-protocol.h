@@ -6,6 +6,19 @@
  * table, metric, chart, param, log, verdict, progress, and one final done.
  * Everything it sends is treated as hostile: sizes and counts are bounded
  * here, whatever the message claims.
+ *
+ * This is the one parser of the protocol: the zygote pool uses it directly;
+ * the Flatpak and E2B backends through WfResultCollector, which adds the
+ * output caps and owns the result.
+ *
+ * Line shapes (one JSON object per line, member "type"):
+ *   table    {name, columns, rows, truncated?}
+ *   metric   {name, value, unit}        param  {label, kind, value, min, max, step}
+ *   chart    {kind, title, x, series}   log    {level, message, limit?}
+ *   verdict  {verdict: "allow"|"block", language, rules}
+ *   progress {message?, fraction?}
+ *   done     {status, exit_code, wall_ms, cpu_ms, peak_rss_kb, limits_hit?,
+ *             truncated?: {stdout?, stderr?, tables?}, error?}
  */
 #pragma once
 
@@ -27,7 +40,7 @@ typedef enum
 } WfRunnerProtocolError;
 
 /* Bounds that do not come from the job's limits. */
-#define WF_RUNNER_MAX_LINE      (64 * 1024 * 1024)
+#define WF_RUNNER_MAX_LINE      (32 * 1024 * 1024)
 #define WF_RUNNER_MAX_TOTAL     (256 * 1024 * 1024)
 #define WF_RUNNER_MAX_TABLES    64
 #define WF_RUNNER_MAX_COLUMNS   1024
@@ -37,7 +50,8 @@ typedef enum
 #define WF_RUNNER_MAX_SERIES    64
 #define WF_RUNNER_MAX_POINTS    100000
 #define WF_RUNNER_MAX_LOGS      1000
-#define WF_RUNNER_MAX_TEXT      (64 * 1024)
+#define WF_RUNNER_MAX_TEXT      (8 * 1024)     /* an error message */
+#define WF_RUNNER_MAX_LOG       (4 * 1024)     /* an info log or progress text */
 
 typedef struct _WfRunnerParser WfRunnerParser;
 
@@ -62,7 +76,14 @@ gboolean        wf_runner_parser_line    (WfRunnerParser         *self,
 /* End of stream: fails unless exactly one done was seen and nothing is pending. */
 gboolean        wf_runner_parser_finish  (WfRunnerParser         *self,
                                           GError                **error);
+/* End of stream where a missing done is the caller's to judge (the runner
+ * was killed): fails only if the parser failed or a message was cut off. */
+gboolean        wf_runner_parser_end     (WfRunnerParser         *self,
+                                          GError                **error);
 gboolean        wf_runner_parser_is_done (WfRunnerParser         *self);
+void            wf_runner_parser_set_progress (WfRunnerParser        *self,
+                                               WfSandboxProgressFunc  progress,
+                                               gpointer               progress_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WfRunnerParser, wf_runner_parser_free)
 

@@ -44,7 +44,7 @@ def main():
         {"type": "metric", "name": name, "value": clean(value), "unit": unit})
     wf.table = lambda name, rows, columns: emit(
         {"type": "table", "name": name, "columns": list(columns), "rows": [list(r) for r in rows]})
-    wf.log = lambda message: emit({"type": "log", "message": str(message)})
+    wf.log = lambda message: emit({"type": "log", "level": "info", "message": str(message)})
 
     def param(label, default, kind="number", min=None, max=None, step=None):
         value = overrides.get(label, default)

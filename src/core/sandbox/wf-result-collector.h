@@ -1,30 +1,24 @@
-/* wf-result-collector.h: folds runner protocol lines into a WfRunResult
+/* wf-result-collector.h: the runner's protocol and output, into a WfRunResult
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The Flatpak and E2B backends both receive the runner's JSON lines (through
  * a descriptor, or hidden in the remote kernel's stdout) and the job's
- * stdout/stderr. This collector applies the job's limits to all of it: output
- * is capped, tables are cut at the row limit, counts are bounded, and a
- * malformed or out-of-order line is an error, never trusted.
- *
- * Line shapes (one JSON object per line, member "type"):
- *   table  {name, columns, rows}       metric {name, value, unit}
- *   param  {label, kind, value, min, max, step}
- *   chart  {kind, title, x, series}    log    {message}
- *   error  {message}                   verdict {verdict}
- *   progress {message, fraction}
- *   done   {status, exit_code, wall_ms, cpu_ms, peak_rss_kb, limits_hit,
- *           truncated: {stdout, stderr, tables}, error}
+ * stdout/stderr. The lines go through the one protocol parser
+ * (wf-runner-protocol.h: shapes, bounds, order); this collector adds what the
+ * zygote pool does for itself: it owns the result, caps stdout and stderr
+ * together at the job's output limit, and reports a protocol error in the
+ * sandbox's error domain.
  */
 #pragma once
 
 #include "wf-sandbox.h"
+#include "wf-runner-protocol.h"
 
 G_BEGIN_DECLS
 
 /* A single protocol line may not exceed this. */
-#define WF_RESULT_COLLECTOR_MAX_LINE (32 * 1024 * 1024)
+#define WF_RESULT_COLLECTOR_MAX_LINE WF_RUNNER_MAX_LINE
 
 typedef struct _WfResultCollector WfResultCollector;
 
@@ -34,10 +28,19 @@ void               wf_result_collector_free        (WfResultCollector       *sel
 void               wf_result_collector_set_progress (WfResultCollector      *self,
                                                     WfSandboxProgressFunc    progress,
                                                     gpointer                 progress_data);
-/* One protocol line, without its newline. */
+/* One protocol line, without its newline. Errors are WF_SANDBOX_ERROR_PROTOCOL. */
 gboolean           wf_result_collector_feed_line   (WfResultCollector       *self,
                                                     const char              *line,
                                                     gsize                    len,
+                                                    GError                 **error);
+/* Protocol bytes as they arrive (the parser splits the lines). */
+gboolean           wf_result_collector_feed        (WfResultCollector       *self,
+                                                    const char              *data,
+                                                    gsize                    len,
+                                                    GError                 **error);
+/* End of the protocol stream: fails if the last message was cut off or
+ * something came after done. Whether done came is has_done ()'s to say. */
+gboolean           wf_result_collector_end         (WfResultCollector       *self,
                                                     GError                 **error);
 void               wf_result_collector_add_stdout  (WfResultCollector       *self,
                                                     const char              *text,

@@ -155,12 +155,12 @@ static const char prelude[] =
   "        raise RuntimeError('Imported datasets are not available in the E2B cloud sandbox; '\n"
   "                           'run this model with the local sandbox to use wf.load().')\n"
   "    def log(message):\n"
-  "        emit({'type': 'log', 'message': str(message)})\n"
+  "        emit({'type': 'log', 'level': 'info', 'message': str(message)})\n"
   "    wf = types.ModuleType('whatif')\n"
   "    wf.table, wf.metric, wf.chart, wf.param, wf.load, wf.log = table, metric, chart, param, load, log\n"
   "    sys.modules['whatif'] = wf\n"
   "    ns = {'__name__': '__main__', '__builtins__': __builtins__}\n"
-  "    t0 = time.process_time()\n"
+  "    t0, w0 = time.process_time(), time.monotonic()\n"
   "    exec(compile(src, '<job>', 'exec'), ns)\n"
   "    result = ns.get('result')\n"
   "    if hasattr(result, 'itertuples') and hasattr(result, 'columns'):\n"
@@ -172,6 +172,7 @@ static const char prelude[] =
   "    except Exception:\n"
   "        pass\n"
   "    emit({'type': 'done', 'status': 'ok', 'exit_code': 0,\n"
+  "          'wall_ms': int((time.monotonic() - w0) * 1000),\n"
   "          'cpu_ms': int((time.process_time() - t0) * 1000), 'peak_rss_kb': rss})\n";
 
 /* The one place the E2B key is read. The secrets module will replace this. */

@@ -26,9 +26,11 @@
  *
  * The runner and Python are in /app and /usr, which every copy of the app's
  * sandbox has. The job goes in on fd 0 as one JSON line; results come back on
- * fd 3; stdout and stderr are fds 1 and 2. The portal has no resource limits,
- * so the runner lowers its own (setrlimit) from the job's limits before it
- * runs any code, and we keep the wall-clock timer and the output caps here.
+ * fd 3; stdout and stderr are fds 1 and 2; fd 4 holds the job's seccomp
+ * filter (whatif_runner.py --protocol-fd 3 --seccomp-fd 4, its one-shot mode).
+ * The portal has no resource limits, so the runner lowers its own (setrlimit)
+ * from the job's limits before it runs any code and ends the job at its wall
+ * limit; we keep a wall-clock backstop and the output caps here.
  */
 #define _GNU_SOURCE   /* O_PATH */
 #define G_LOG_DOMAIN "wf-sandbox-flatpak"
@@ -49,11 +51,13 @@
 
 #include "wf-sandbox-flatpak.h"
 #include "wf-result-collector.h"
+#include "wf-seccomp.h"
 
 #define PORTAL_BUS_NAME  "org.freedesktop.portal.Flatpak"
 #define PORTAL_PATH      "/org/freedesktop/portal/Flatpak"
 #define PORTAL_IFACE     "org.freedesktop.portal.Flatpak"
 #define PROTOCOL_FD      3
+#define SECCOMP_FD       4       /* the job process's filter (WF_SECCOMP_JOB) */
 #define READ_CHUNK       (64 * 1024)
 #define KILL_GRACE_MS    5000    /* after SIGKILL, how long SpawnExited may take */
 #define EOF_GRACE_MS     2000    /* after exit, how long the pipes may stay open */
@@ -186,7 +190,7 @@ job_to_line (const WfJob *job)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, dataset->name ? dataset->name : "");
-      json_builder_set_member_name (builder, "table");
+      json_builder_set_member_name (builder, "table_name");
       json_builder_add_string_value (builder, dataset->table_name ? dataset->table_name : "");
       json_builder_end_object (builder);
     }
@@ -238,7 +242,6 @@ typedef struct
   Pipe               out;
   Pipe               err;
   Pipe               proto;
-  GString           *proto_line;
 
   int                stdin_fd;
   GSource           *stdin_source;
@@ -315,37 +318,10 @@ feed_protocol (Run        *run,
                const char *data,
                gsize       len)
 {
-  const char *p = data, *end = data + len;
+  GError *error = NULL;
 
-  if (run->protocol_error != NULL)
-    return;
-
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', (gsize) (end - p));
-      GError *error = NULL;
-
-      if (nl == NULL)
-        {
-          g_string_append_len (run->proto_line, p, end - p);
-          break;
-        }
-      g_string_append_len (run->proto_line, p, nl - p);
-      p = nl + 1;
-
-      if (run->proto_line->len > 0 &&
-          !wf_result_collector_feed_line (run->collector, run->proto_line->str, run->proto_line->len, &error))
-        {
-          fail_protocol (run, error);
-          return;
-        }
-      g_string_truncate (run->proto_line, 0);
-    }
-
-  if (run->proto_line->len > WF_RESULT_COLLECTOR_MAX_LINE)
-    fail_protocol (run, g_error_new (WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_PROTOCOL,
-                                     _("The runner sent a message larger than %d MiB"),
-                                     WF_RESULT_COLLECTOR_MAX_LINE / (1024 * 1024)));
+  if (run->protocol_error == NULL && !wf_result_collector_feed (run->collector, data, len, &error))
+    fail_protocol (run, error);
 }
 
 static gboolean
@@ -489,8 +465,6 @@ run_clear (Run *run)
   close_fd (&run->stdin_fd);
   g_clear_pointer (&run->early_exits, g_hash_table_unref);
   g_clear_pointer (&run->job_line, g_free);
-  if (run->proto_line != NULL)
-    g_string_free (run->proto_line, TRUE);
   g_clear_pointer (&run->collector, wf_result_collector_free);
   g_clear_error (&run->protocol_error);
   g_clear_object (&run->bus);
@@ -606,6 +580,9 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
   g_autoptr(GSource) tick = NULL;
   g_autoptr(GSource) cancel_source = NULL;
   g_autofree char *fd_arg = NULL;
+  g_autofree char *seccomp_arg = NULL;
+  g_autoptr(GError) seccomp_error = NULL;
+  int seccomp_fd = -1;
   GVariantBuilder argv_builder, fds_builder, env_builder, options_builder, handles;
   WfRunResult *result = NULL;
   Run run = { 0 };
@@ -626,7 +603,6 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
   run.job = job;
   run.out.fd = run.err.fd = run.proto.fd = run.stdin_fd = -1;
   run.early_exits = g_hash_table_new (NULL, NULL);
-  run.proto_line = g_string_new (NULL);
   run.collector = wf_result_collector_new (&job->limits, "flatpak");
   wf_result_collector_set_progress (run.collector, progress, progress_data);
   run.job_line = job_to_line (job);
@@ -664,10 +640,21 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
       !make_pipe (err_pipe, error) || !make_pipe (proto_pipe, error))
     goto out;
 
+  /* The same filter a zygote's job process loads (no fork, no exec, no
+   * namespaces, …): the portal's sandbox has Flatpak's own filter only. The
+   * runner refuses to run code without it. */
+  seccomp_fd = wf_seccomp_export (WF_SECCOMP_JOB, &seccomp_error);
+  if (seccomp_fd < 0)
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_UNAVAILABLE,
+                   _("Cannot prepare the system call filter for the sandbox: %s"), seccomp_error->message);
+      goto out;
+    }
+
   fd_list = g_unix_fd_list_new ();
   g_variant_builder_init (&fds_builder, G_VARIANT_TYPE ("a{uh}"));
   {
-    int child_fds[4] = { in_pipe[0], out_pipe[1], err_pipe[1], proto_pipe[1] };
+    int child_fds[5] = { in_pipe[0], out_pipe[1], err_pipe[1], proto_pipe[1], seccomp_fd };
 
     for (guint i = 0; i < G_N_ELEMENTS (child_fds); i++)
       {
@@ -687,6 +674,9 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
   g_variant_builder_add (&argv_builder, "@ay", g_variant_new_bytestring (self->runner_path));
   g_variant_builder_add (&argv_builder, "@ay", g_variant_new_bytestring ("--protocol-fd"));
   g_variant_builder_add (&argv_builder, "@ay", g_variant_new_bytestring (fd_arg));
+  seccomp_arg = g_strdup_printf ("%d", SECCOMP_FD);
+  g_variant_builder_add (&argv_builder, "@ay", g_variant_new_bytestring ("--seccomp-fd"));
+  g_variant_builder_add (&argv_builder, "@ay", g_variant_new_bytestring (seccomp_arg));
 
   g_variant_builder_init (&env_builder, G_VARIANT_TYPE ("a{ss}"));
   for (guint i = 0; i < G_N_ELEMENTS (job_environment); i++)
@@ -734,6 +724,7 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
   close_fd (&out_pipe[1]);
   close_fd (&err_pipe[1]);
   close_fd (&proto_pipe[1]);
+  close_fd (&seccomp_fd);
   g_clear_object (&fd_list);
 
   if (reply == NULL)
@@ -824,16 +815,9 @@ wf_sandbox_flatpak_run (WfSandbox              *sandbox,
       goto out;
     }
 
-  if (run.proto_line->len > 0 && !run.timed_out && !wf_result_collector_has_done (run.collector))
-    {
-      GError *e = NULL;
-
-      if (!wf_result_collector_feed_line (run.collector, run.proto_line->str, run.proto_line->len, &e))
-        {
-          g_propagate_error (error, e);
-          goto out;
-        }
-    }
+  /* A message cut off by our own kill is no fault of the runner's. */
+  if (!run.timed_out && !wf_result_collector_end (run.collector, error))
+    goto out;
 
   {
     WfRunResult *r = wf_result_collector_peek_result (run.collector);
@@ -900,6 +884,7 @@ out:
   close_fd (&err_pipe[1]);
   close_fd (&proto_pipe[0]);
   close_fd (&proto_pipe[1]);
+  close_fd (&seccomp_fd);
   /* Dispatch what is still queued (a late SpawnExited) while the run is
    * still whole. */
   while (g_main_context_iteration (context, FALSE))

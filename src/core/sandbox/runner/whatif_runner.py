@@ -16,6 +16,14 @@ Per job (see docs in wf-zygote.c):
 The zygote writes the final `done` message after A has exited, enforces the wall
 limit by killing A (B has PDEATHSIG=SIGKILL and is its namespace's init, so
 everything the job started dies with it) and never runs user code itself.
+
+One-shot mode (`--protocol-fd N [--seccomp-fd M]`, the Flatpak backend: the
+portal's Spawn starts a fresh sub-sandbox per job, where no user namespace can
+be made): the job comes as one JSON line on stdin; this process plays A and
+the zygote's bookkeeping at once, forks B into a private work dir under /tmp,
+and B runs the code exactly as above (same descriptors, environment, rlimits,
+seccomp filter, policy) minus what needs namespaces: the portal's sandbox is
+the job's own, and the work dir has no tmpfs caps (RLIMIT_FSIZE still holds).
 """
 import os
 import sys
@@ -30,9 +38,11 @@ import gc
 import json
 import resource
 import select
+import shutil
 import signal
 import socket
 import stat
+import tempfile
 import time
 import traceback
 
@@ -68,6 +78,7 @@ MS_PRIVATE = 1 << 18
 MS_REC = 16384
 MS_REMOUNT = 32
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
@@ -174,11 +185,53 @@ def _limit_of(exc):
     return None
 
 
+def _enter_job(null, out_fd, err_fd, proto_fd):
+    """The job process's descriptors and environment, in both modes: stdin
+    empty, stdout and stderr captured (line-buffered, never a decode error),
+    the protocol on fd 3, nothing else open; the work dir as cwd and HOME."""
+    os.dup2(null, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    if proto_fd != 3:
+        os.dup2(proto_fd, 3)
+    os.closerange(4, 1 << 16)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace",
+                      closefd=False, buffering=1)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace",
+                      closefd=False, buffering=1)
+    os.chdir(JOB_DIR)
+    os.environ.clear()
+    os.environ.update({"HOME": JOB_DIR, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+                       "PATH": "/usr/bin", "OPENBLAS_NUM_THREADS": "1",
+                       "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp"})
+
+
+def _job_main(prepare, bpf):
+    """The job process's body in both modes: PREPARE puts its descriptors,
+    work dir and environment in place and returns the job, which then runs.
+    Never returns; the exit code tells the supervisor how it ended."""
+    code = EXIT_INTERNAL
+    try:
+        code = _execute(prepare(), bpf, 3)
+    except BaseException:
+        try:
+            _send(3, {"type": "log", "level": "error",
+                      "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
+        except BaseException:
+            pass
+        code = EXIT_INTERNAL
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    os._exit(code)
+
+
 def _spare_job(sock_b, bpf, base_w):
     """Process B: pid 1 of the job's own pid namespace, made before the job
     arrives; it waits for the job on SOCK_B. Never returns."""
-    code = EXIT_INTERNAL
-    try:
+    def prepare():
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         # A fresh proc cannot be mounted here (bwrap's /proc has locked
         # read-only submounts, so the kernel finds a new one "too revealing"):
@@ -212,34 +265,10 @@ def _spare_job(sock_b, bpf, base_w):
         os.close(fds[0])
         limits = job.get("limits") or {}
         _remount_workdir(limits)
-        os.dup2(null, 0)
-        os.dup2(fds[1], 1)
-        os.dup2(fds[2], 2)
-        os.dup2(fds[3], 3)
-        os.closerange(4, 1 << 16)
-        sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace",
-                          closefd=False, buffering=1)
-        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace",
-                          closefd=False, buffering=1)
-        os.chdir(JOB_DIR)
-        os.environ.clear()
-        os.environ.update({"HOME": JOB_DIR, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
-                           "PATH": "/usr/bin", "OPENBLAS_NUM_THREADS": "1",
-                           "OMP_NUM_THREADS": "1", "MPLCONFIGDIR": "/tmp"})
-        code = _execute(job, bpf, 3)
-    except BaseException:
-        try:
-            _send(3, {"type": "log", "level": "error",
-                      "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
-        except BaseException:
-            pass
-        code = EXIT_INTERNAL
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
-    os._exit(code)
+        _enter_job(null, fds[1], fds[2], fds[3])
+        return job
+
+    _job_main(prepare, bpf)
 
 
 def _execute(job, bpf, proto):
@@ -359,17 +388,24 @@ def _execute(job, bpf, proto):
 
 # ---------------------------------------------------------- supervisor (A) side
 
-def _read_job(fd):
+def _read_job(fd, one_line=False):
+    """The job's JSON from FD, never more than MAX_JOB_BYTES of it. With
+    ONE_LINE, it ends at the first newline (the sender may keep its end open)."""
     chunks = []
     total = 0
     while True:
         b = os.read(fd, 1 << 16)
         if not b:
             break
+        if one_line and b"\n" in b:
+            b = b[:b.index(b"\n")]
+            one_line = None
         total += len(b)
         if total > MAX_JOB_BYTES:
             raise ValueError("job larger than %d bytes" % MAX_JOB_BYTES)
         chunks.append(b)
+        if one_line is None:
+            break
     job = json.loads(b"".join(chunks).decode("utf-8"))
     if not isinstance(job, dict):
         raise ValueError("a job must be a JSON object")
@@ -445,6 +481,43 @@ def _collect_csv(proto, table_rows):
         n += 1
 
 
+def _job_exit_code(status, cpu_ms, cpu_limit):
+    """What the supervisor makes of the job process's wait status."""
+    if os.WIFEXITED(status):
+        code = os.WEXITSTATUS(status)
+        return EXIT_ERROR if code >= EXIT_SIGNAL_BASE else code
+    sig = os.WTERMSIG(status)
+    # rusage is sampled and runs a little under the precise time the
+    # kernel checks RLIMIT_CPU against; nothing else SIGKILLs the job.
+    if sig in (signal.SIGKILL, signal.SIGXCPU) and cpu_ms >= cpu_limit * 0.5:
+        return EXIT_CPU
+    return EXIT_SIGNAL_BASE + sig
+
+
+def _outcome(killed, code, sig=0):
+    """The job's status, exit code and limits hit, from why it was killed (if
+    we killed it), the supervisor's exit code or the signal that ended it."""
+    if killed == "wall":
+        return "timeout", -signal.SIGKILL, ["wall"]
+    if killed == "cancelled":
+        return "killed", -signal.SIGKILL, []
+    if sig:
+        return "killed", -sig, []
+    if code == EXIT_OK:
+        return "ok", 0, []
+    if code == EXIT_ERROR:
+        return "error", 1, []
+    if code == EXIT_BLOCKED:
+        return "blocked", 1, []
+    if code == EXIT_REFUSED:
+        return "refused", 1, []
+    if code == EXIT_CPU:
+        return "timeout", -signal.SIGKILL, ["cpu"]
+    if code >= EXIT_SIGNAL_BASE:
+        return "killed", -(code - EXIT_SIGNAL_BASE), []
+    return "error", code, []
+
+
 def _spare_supervisor(sock_a, sock_b, bpf):
     """Process A, made before its job arrives. Never returns."""
     code = EXIT_INTERNAL
@@ -499,19 +572,7 @@ def _spare_supervisor(sock_a, sock_b, bpf):
                                     "peak_rss_kb": int(ru.ru_maxrss)}).encode())
         except OSError:
             pass
-        if os.WIFEXITED(status):
-            code = os.WEXITSTATUS(status)
-            if code >= EXIT_SIGNAL_BASE:
-                code = EXIT_ERROR
-        else:
-            sig = os.WTERMSIG(status)
-            cpu_ms = job_cpu * 1000
-            # rusage is sampled and runs a little under the precise time the
-            # kernel checks RLIMIT_CPU against; nothing else SIGKILLs the job.
-            if sig in (signal.SIGKILL, signal.SIGXCPU) and cpu_ms >= cpu_limit * 0.5:
-                code = EXIT_CPU
-            else:
-                code = EXIT_SIGNAL_BASE + sig
+        code = _job_exit_code(status, job_cpu * 1000, cpu_limit)
         if code in (EXIT_OK, EXIT_ERROR):
             _collect_csv(proto, table_rows)
     except BaseException:
@@ -731,33 +792,9 @@ class Zygote:
 
     def _finish(self, job, status, ru):
         wall_ms = int((time.monotonic() - job["start"]) * 1000)
-        limits_hit = []
-        exit_code = 0
-        if job["killed"] == "wall":
-            st, limits_hit = "timeout", ["wall"]
-            exit_code = -signal.SIGKILL
-        elif job["killed"] == "cancelled":
-            st = "killed"
-            exit_code = -signal.SIGKILL
-        elif os.WIFSIGNALED(status):
-            st = "killed"
-            exit_code = -os.WTERMSIG(status)
-        else:
-            code = os.WEXITSTATUS(status)
-            if code == EXIT_OK:
-                st = "ok"
-            elif code == EXIT_ERROR:
-                st, exit_code = "error", 1
-            elif code == EXIT_BLOCKED:
-                st, exit_code = "blocked", 1
-            elif code == EXIT_REFUSED:
-                st, exit_code = "refused", 1
-            elif code == EXIT_CPU:
-                st, limits_hit, exit_code = "timeout", ["cpu"], -signal.SIGKILL
-            elif code >= EXIT_SIGNAL_BASE:
-                st, exit_code = "killed", -(code - EXIT_SIGNAL_BASE)
-            else:
-                st, exit_code = "error", code
+        st, exit_code, limits_hit = _outcome(
+            job["killed"], os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0,
+            os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0)
         cpu_ms = int((ru.ru_utime + ru.ru_stime) * 1000)
         peak = int(ru.ru_maxrss)
         try:
@@ -773,27 +810,153 @@ class Zygote:
         os.close(job["proto"])
 
 
-def main(argv):
-    if len(argv) != 4 or argv[1] != "--zygote":
-        sys.stderr.write("usage: whatif_runner.py --zygote CONTROL_FD SECCOMP_FD\n")
-        return 2
-    ctrl_fd = int(argv[2])
-    bpf_fd = int(argv[3])
-    bpf = b""
+def _read_fd(fd):
+    data = b""
     try:
-        os.lseek(bpf_fd, 0, os.SEEK_SET)
+        os.lseek(fd, 0, os.SEEK_SET)
     except OSError:
         pass
     while True:
-        b = os.read(bpf_fd, 1 << 16)
+        b = os.read(fd, 1 << 16)
         if not b:
             break
-        bpf += b
-    os.close(bpf_fd)
-    zygote = Zygote(ctrl_fd, bpf)
-    zygote.preload()
-    zygote.serve()
+        data += b
+        if len(data) > MAX_JOB_BYTES:
+            raise ValueError("seccomp filter too large")
+    os.close(fd)
+    return data
+
+
+# ------------------------------------------------------------------- one-shot
+
+def _int_limit(limits, name, default):
+    value = limits.get(name, default)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        return default
+    return int(value)
+
+
+def _wait_job(pid, deadline):
+    """Waits for the job process until DEADLINE (monotonic). Returns
+    (killed, status, rusage): killed is "wall" when we had to kill it."""
+    killed = None
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    while True:
+        try:
+            got, status, ru = os.wait4(pid, os.WNOHANG)
+        except InterruptedError:
+            continue
+        if got == pid:
+            break
+        left = deadline - time.monotonic()
+        if left <= 0 and killed is None:
+            killed = "wall"
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            left = 0.05
+        left = max(0.0, min(left, 0.5 if killed else 60.0))
+        if pidfd is not None:
+            try:
+                select.select([pidfd], [], [], left)
+            except InterruptedError:
+                pass
+        else:
+            time.sleep(min(left, 0.01))
+    if pidfd is not None:
+        os.close(pidfd)
+    return killed, status, ru
+
+
+def _one_shot(proto, bpf):
+    """Runs one job read from stdin; the `done` message goes to PROTO. The
+    job process is made and judged by the same code as a zygote's child."""
+    global JOB_DIR
+    start = time.monotonic()
+    try:
+        job = _read_job(0, one_line=True)
+    except (ValueError, OSError) as e:
+        _send(proto, {"type": "log", "level": "error",
+                      "message": "runner: the job could not be read: %s" % (e,)})
+        _send(proto, {"type": "done", "status": "error", "exit_code": 1, "wall_ms": 0,
+                      "cpu_ms": 0, "peak_rss_kb": 0, "limits_hit": []})
+        return 0
+    limits = job.get("limits") if isinstance(job.get("limits"), dict) else {}
+    wall_ms = _int_limit(limits, "wall_ms", 30000)
+    cpu_limit = _int_limit(limits, "cpu_ms", 20000)
+    table_rows = _int_limit(limits, "table_rows", 100000)
+
+    # A private work dir, as the zygote's child gets its own tmpfs.
+    JOB_DIR = tempfile.mkdtemp(prefix="whatif-job-", dir="/tmp")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        def prepare():
+            _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            _enter_job(os.open("/dev/null", os.O_RDONLY), 1, 2, proto)
+            return job
+
+        _job_main(prepare, bpf)
+
+    # The job runs as our uid: it must not be able to open our memory
+    # through /proc (ptrace itself is denied by its seccomp filter).
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    # Our copies of the job's output would keep those pipes open after it.
+    null = os.open("/dev/null", os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    killed, status, ru = _wait_job(pid, start + wall_ms / 1000.0)
+    cpu_ms = int((ru.ru_utime + ru.ru_stime) * 1000)
+    code = _job_exit_code(status, cpu_ms, cpu_limit)
+    st, exit_code, limits_hit = _outcome(killed, code)
+    if killed is None and code in (EXIT_OK, EXIT_ERROR):
+        try:
+            _collect_csv(proto, table_rows)
+        except Exception:
+            _send(proto, {"type": "log", "level": "error",
+                          "message": "runner: " + traceback.format_exc(limit=3)[-2000:]})
+    _send(proto, {"type": "done", "status": st, "exit_code": exit_code,
+                  "wall_ms": int((time.monotonic() - start) * 1000), "cpu_ms": cpu_ms,
+                  "peak_rss_kb": int(ru.ru_maxrss), "limits_hit": limits_hit})
+    shutil.rmtree(JOB_DIR, ignore_errors=True)
     return 0
+
+
+USAGE = ("usage: whatif_runner.py --zygote CONTROL_FD SECCOMP_FD\n"
+         "       whatif_runner.py --protocol-fd FD [--seccomp-fd FD]  (one job on stdin)\n")
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "--zygote":
+        ctrl_fd = int(argv[2])
+        bpf = _read_fd(int(argv[3]))
+        zygote = Zygote(ctrl_fd, bpf)
+        zygote.preload()
+        zygote.serve()
+        return 0
+
+    opts = {}
+    args = argv[1:]
+    while len(args) >= 2 and args[0] in ("--protocol-fd", "--seccomp-fd") and args[0] not in opts:
+        try:
+            opts[args[0]] = int(args[1])
+        except ValueError:
+            break
+        args = args[2:]
+    proto = opts.get("--protocol-fd")
+    if args or proto is None or proto < 3 or opts.get("--seccomp-fd", 3) < 3:
+        sys.stderr.write(USAGE)
+        return 2
+    # Without a filter the job process refuses to run (_load_seccomp).
+    bpf = _read_fd(opts["--seccomp-fd"]) if "--seccomp-fd" in opts else b""
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    return _one_shot(proto, bpf)
 
 
 if __name__ == "__main__":
