@@ -526,6 +526,104 @@ test_paste_python (void)
   g_assert_cmpint (blocked->id, >, 0);
 }
 
+static WfRun *
+paste (WfPipeline *pipeline,
+       const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_PYTHON, "model.py");
+  WfRun *run;
+
+  req->code = g_strdup (code);
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+/* The firewall's verdict comes with the run (checked in the same sandbox job
+ * on the local backend) and is stored; a blocked program never executes. */
+static void
+test_verdict_with_run (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) ok = paste (pipeline, "import whatif as wf\nwf.metric('one', 1)\n");
+  g_autoptr(WfRun) blocked = paste (pipeline, "import whatif as wf\nimport subprocess\nwf.metric('one', 1)\n");
+  g_autoptr(WfRun) stored = NULL;
+
+  g_assert_cmpint (ok->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_nonnull (ok->verdict_json);
+  g_assert_nonnull (strstr (ok->verdict_json, "\"allow\""));
+  g_assert_true (has_stage (ok, "firewall") && has_stage (ok, "execute"));
+  stored = wf_store_load_run (store, ok->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->verdict_json, ==, ok->verdict_json);
+
+  g_assert_cmpint (blocked->outcome, ==, WF_OUTCOME_BLOCKED);
+  g_assert_nonnull (strstr (blocked->verdict_json, "\"block\""));
+  g_assert_nonnull (strstr (blocked->message, "before it ran"));
+  g_assert_false (has_stage (blocked, "execute"));
+  g_assert_null (blocked->result);
+}
+
+/* A sweep of pasted code: a grid of two assumptions, points where the program
+ * fails give empty cells, and code the firewall refused is never swept. */
+static void
+test_sweep_grid (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) model = paste (pipeline,
+    "import whatif as wf\n"
+    "a = wf.param('a', 1, kind='number')\n"
+    "b = wf.param('b', 1, kind='number')\n"
+    "if a * b > 10:\n"
+    "    raise ValueError('too large')\n"
+    "wf.metric('product', a * b)\n"
+    "wf.metric('sum', a + b)\n"
+    "wf.table('t', [[a, b]])\n");
+  g_autoptr(WfRun) blocked = paste (pipeline, "import os\nos.system('true')\n");
+  g_autoptr(WfTable) table = NULL;
+  WfSweepAxis grid[2] = { { (char *) "a", 1, 4, 1 }, { (char *) "b", 2, 4, 0.5 } };
+  const char *metrics[] = { "sum", "product", "missing", NULL };
+  guint i, n_null = 0;
+
+  g_assert_cmpint (model->outcome, ==, WF_OUTCOME_ANSWERED);
+  table = wf_pipeline_sweep (pipeline, model->id, grid, 2, metrics, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (table->columns->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (table->columns, 0), ==, "a");
+  g_assert_cmpstr (g_ptr_array_index (table->columns, 3), ==, "product");
+  g_assert_cmpuint (wf_table_get_n_rows (table), ==, 4 * 5);
+  for (i = 0; i < 20; i++)
+    {
+      JsonArray *row = json_array_get_array_element (table->rows, i);
+      double a = 1 + i / 5, b = 2 + 0.5 * (i % 5);
+
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 0), a, 1e-12);
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 1), b, 1e-12);
+      g_assert_true (json_node_is_null (json_array_get_element (row, 4)));
+      if (a * b > 10)
+        {
+          g_assert_true (json_node_is_null (json_array_get_element (row, 2)));
+          g_assert_true (json_node_is_null (json_array_get_element (row, 3)));
+          n_null++;
+          continue;
+        }
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 2), a + b, 1e-12);
+      g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 3), a * b, 1e-12);
+    }
+  /* a=3: b=3.5, 4; a=4: b=3, 3.5, 4 */
+  g_assert_cmpuint (n_null, ==, 5);
+
+  g_assert_cmpint (blocked->outcome, ==, WF_OUTCOME_BLOCKED);
+  g_clear_pointer (&table, wf_table_free);
+  table = wf_pipeline_sweep (pipeline, blocked->id, grid, 1, metrics, NULL, &error);
+  g_assert_null (table);
+  g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID);
+}
+
 /* ---- end to end with a mock OpenRouter speaking the real wire format ---- */
 
 typedef struct
@@ -765,6 +863,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/async-progress", test_async_progress);
   g_test_add_func ("/pipeline/cancel", test_cancel);
   g_test_add_func ("/pipeline/paste-python", test_paste_python);
+  g_test_add_func ("/pipeline/verdict-with-run", test_verdict_with_run);
+  g_test_add_func ("/pipeline/sweep-grid", test_sweep_grid);
   g_test_add_func ("/pipeline/remote", test_remote);
   g_mutex_init (&remote.lock);
   g_queue_init (&remote.answers);

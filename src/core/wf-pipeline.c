@@ -46,7 +46,13 @@ struct _WfPipeline
   GMutex      lock;
   WfSandbox  *sandbox;          /* (nullable) until first used */
   GHashTable *providers;        /* name → WfLlmProvider */
+  GPtrArray  *idle_stores;      /* WfStore connections between runs */
 };
+
+/* Connections kept open between runs. Opening one per run cost more than the
+ * rest of the pipeline together: the schema check, the statement cache built
+ * anew, and, when the last connection closed, a WAL checkpoint with its fsync. */
+#define MAX_IDLE_STORES 4
 
 G_DEFINE_FINAL_TYPE (WfPipeline, wf_pipeline, G_TYPE_OBJECT)
 
@@ -110,6 +116,7 @@ wf_pipeline_finalize (GObject *object)
   g_free (self->db_path);
   g_clear_object (&self->sandbox);
   g_clear_pointer (&self->providers, g_hash_table_unref);
+  g_clear_pointer (&self->idle_stores, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (wf_pipeline_parent_class)->finalize (object);
 }
@@ -137,6 +144,7 @@ wf_pipeline_init (WfPipeline *self)
 {
   g_mutex_init (&self->lock);
   self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 WfPipeline *
@@ -196,6 +204,36 @@ dup_sandbox (WfPipeline  *self,
   return sb;
 }
 
+/* A connection of the pool, or a new one. Each is used by one thread at a
+ * time: taken for a run, given back when the run is over. */
+static WfStore *
+take_store (WfPipeline  *self,
+            GError     **error)
+{
+  WfStore *store = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->idle_stores->len > 0)
+    store = g_ptr_array_steal_index_fast (self->idle_stores, self->idle_stores->len - 1);
+  g_mutex_unlock (&self->lock);
+  if (store == NULL)
+    store = wf_store_open (self->db_path, error);
+  return store;
+}
+
+static void
+give_back_store (WfPipeline *self,
+                 WfStore    *store)   /* (transfer full) */
+{
+  if (store == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  if (self->idle_stores->len < MAX_IDLE_STORES)
+    g_ptr_array_add (self->idle_stores, g_steal_pointer (&store));
+  g_mutex_unlock (&self->lock);
+  g_clear_object (&store);
+}
+
 /* ---- progress on the caller's context ---- */
 
 typedef struct
@@ -244,6 +282,10 @@ typedef struct
 static void
 ctx_free (Ctx *c)
 {
+  /* The budget holds the connection too: it goes first. */
+  g_clear_object (&c->budget);
+  if (c->self != NULL && c->store != NULL)
+    give_back_store (c->self, g_steal_pointer (&c->store));
   g_clear_object (&c->self);
   g_clear_pointer (&c->context, g_main_context_unref);
   g_clear_pointer (&c->req, wf_run_request_free);
@@ -569,6 +611,67 @@ provider_outcome (const GError *error)
   return WF_OUTCOME_PROVIDER_ERROR;
 }
 
+/* Stores the verdict on the run; FALSE (outcome blocked, span ended) when it
+ * does not allow the code. The firewall span is the current one. */
+static gboolean
+apply_verdict (Ctx             *c,
+               const WfVerdict *verdict,
+               const char      *checker)
+{
+  {
+    g_autoptr(JsonNode) node = wf_verdict_to_json_node (verdict);
+    JsonObject *obj = json_node_get_object (node);
+
+    if (checker != NULL)
+      json_object_set_string_member (obj, "checker", checker);
+    g_free (c->run->verdict_json);
+    c->run->verdict_json = json_to_string (node, FALSE);
+  }
+  if (!wf_verdict_is_allowed (verdict))
+    {
+      const WfRule *rule = verdict->rules->len > 0 ? g_ptr_array_index (verdict->rules, 0) : NULL;
+      g_autofree char *msg = g_strdup_printf (_("The firewall stopped this program before it ran: %s "
+                                                "(line %d). Nothing was executed."),
+                                              rule ? rule->message : _("a forbidden operation"),
+                                              rule ? rule->line : 0);
+      stage_end (c, "blocked");
+      set_outcome (c, WF_OUTCOME_BLOCKED, msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+policy_installed (void)
+{
+  static gsize once = 0;
+  static gboolean installed;
+
+  /* The runner directory does not change while the process runs. */
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *path = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
+
+      installed = g_file_test (path, G_FILE_TEST_EXISTS);
+      g_once_init_leave (&once, 1);
+    }
+  return installed;
+}
+
+/* The local backends run the runner's policy check in the job itself, before
+ * any of the code runs, and report its verdict with the result: one sandbox
+ * job instead of a check job followed by a run job that checks again. */
+static gboolean
+checks_in_job (Ctx *c)
+{
+  const char *backend;
+
+  if (g_strcmp0 (c->run->language, "python") != 0 || !policy_installed ())
+    return FALSE;
+  backend = wf_sandbox_get_name (c->sandbox);
+  return g_strcmp0 (backend, "bwrap") == 0 || g_strcmp0 (backend, "flatpak") == 0;
+}
+
 static gboolean
 verdict_allows (Ctx *c)
 {
@@ -601,27 +704,42 @@ verdict_allows (Ctx *c)
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       return FALSE;
     }
-  {
-    g_autoptr(JsonNode) node = wf_verdict_to_json_node (verdict);
-    JsonObject *obj = json_node_get_object (node);
+  if (!apply_verdict (c, verdict, local ? "host" : NULL))
+    return FALSE;
+  stage_end (c, local ? "ok-host" : "ok");
+  return TRUE;
+}
 
-    if (local)
-      json_object_set_string_member (obj, "checker", "host");
-    g_free (c->run->verdict_json);
-    c->run->verdict_json = json_to_string (node, FALSE);
-  }
-  if (!wf_verdict_is_allowed (verdict))
+/* The firewall span of a job that checked its own code: ends it with the
+ * verdict the runner sent. The runner's wall time is the execution's, the
+ * rest of the job's time (hand-over and the check) the firewall's. */
+static gboolean
+job_verdict_allows (Ctx               *c,
+                    const WfRunResult *r,
+                    gint64             exec_us)
+{
+  g_autoptr(WfVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  c->span->duration_us += exec_us;   /* the start, moved: the firewall ends where the run began */
+  if (r->verdict_json == NULL)
     {
-      const WfRule *rule = verdict->rules->len > 0 ? g_ptr_array_index (verdict->rules, 0) : NULL;
-      g_autofree char *msg = g_strdup_printf (_("The firewall stopped this program before it ran: %s "
-                                                "(line %d). Nothing was executed."),
-                                              rule ? rule->message : _("a forbidden operation"),
-                                              rule ? rule->line : 0);
-      stage_end (c, "blocked");
-      set_outcome (c, WF_OUTCOME_BLOCKED, msg);
+      stage_end (c, "error");
+      set_outcome (c, WF_OUTCOME_SANDBOX_ERROR,
+                   r->error_message ? r->error_message
+                                    : _("The sandbox ran the job without the firewall’s verdict."));
       return FALSE;
     }
-  stage_end (c, local ? "ok-host" : "ok");
+  verdict = wf_verdict_from_json (r->verdict_json, -1, &error);
+  if (verdict == NULL)
+    {
+      stage_end (c, "error");
+      set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
+      return FALSE;
+    }
+  if (!apply_verdict (c, verdict, NULL))
+    return FALSE;
+  stage_end (c, "ok");
   return TRUE;
 }
 
@@ -665,11 +783,10 @@ execute (Ctx     *c,
          GError **error)
 {
   g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, c->run->language, c->run->code);
-  g_autofree char *policy_path = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
 
-  /* The audit hook runs with the job when the runner has the policy; the
-   * static verdict above was already required. */
-  job->policy = g_file_test (policy_path, G_FILE_TEST_EXISTS);
+  /* The static check and the audit hook run with the job when the runner has
+   * the policy; a verdict was already required or comes with the result. */
+  job->policy = policy_installed ();
   add_overrides (job, c->req->overrides);
   return wf_sandbox_run (c->sandbox, job, NULL, NULL, c->cancellable, error);
 }
@@ -737,9 +854,12 @@ stage_execute (Ctx           *c,
   g_autoptr(GError) error = NULL;
   g_autoptr(WfRunResult) r = NULL;
   gboolean repaired = FALSE;
+  gboolean in_job;
 
 again:
-  stage_begin (c, repaired ? "execute-repaired" : "execute");
+  /* No verdict yet: the job checks the code itself (checks_in_job). */
+  in_job = c->run->verdict_json == NULL && checks_in_job (c);
+  stage_begin (c, in_job ? "firewall" : repaired ? "execute-repaired" : "execute");
   r = execute (c, &error);
   if (r == NULL)
     {
@@ -748,6 +868,21 @@ again:
       stage_end (c, "error");
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       return;
+    }
+  if (in_job && g_cancellable_is_cancelled (c->cancellable))
+    {
+      check_cancelled (c);   /* ends the firewall span; the verdict may be missing */
+      return;
+    }
+  if (in_job)
+    {
+      gint64 exec_us = CLAMP (r->wall_ms * 1000, 0, g_get_monotonic_time () - c->span->duration_us);
+
+      if (!job_verdict_allows (c, r, exec_us))
+        return;
+      stage_begin (c, repaired ? "execute-repaired" : "execute");
+      c->span->duration_us -= exec_us;
+      c->span->start_us -= exec_us;
     }
   c->span->sandbox_seconds = r->wall_ms / 1000.0;
   if (g_cancellable_is_cancelled (c->cancellable))
@@ -786,7 +921,8 @@ again:
           stage_end (c, "ok");
           repaired = TRUE;
           g_clear_pointer (&r, wf_run_result_free);
-          if (!verdict_allows (c))
+          g_clear_pointer (&c->run->verdict_json, g_free);
+          if (!checks_in_job (c) && !verdict_allows (c))
             return;
           goto again;
         }
@@ -1016,7 +1152,7 @@ stage_settle (Ctx *c)
 }
 
 static void
-run_thread (GTask        *task,
+run_stages (GTask        *task,
             gpointer      source,
             gpointer      task_data,
             GCancellable *cancellable)
@@ -1031,7 +1167,7 @@ run_thread (GTask        *task,
 
   (void) source;
   (void) cancellable;
-  c->store = wf_store_open (c->self->db_path, &error);
+  c->store = take_store (c->self, &error);
   if (c->store == NULL)
     {
       g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_STORE, "%s", error->message);
@@ -1135,7 +1271,7 @@ run_thread (GTask        *task,
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       goto persist;
     }
-  if (!verdict_allows (c))
+  if (!checks_in_job (c) && !verdict_allows (c))
     goto persist;
   if (check_cancelled (c))
     goto persist;
@@ -1176,6 +1312,21 @@ persist:
   stage_begin (c, "reply");
   stage_end (c, "ok");
   g_task_return_pointer (task, g_steal_pointer (&c->run), (GDestroyNotify) wf_run_free);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Ctx *c = task_data;
+
+  run_stages (task, source, task_data, cancellable);
+  /* The connection goes back to the pool now, not when the caller drops the
+   * task: the next run may already be waiting for one. */
+  g_clear_object (&c->budget);
+  give_back_store (c->self, g_steal_pointer (&c->store));
 }
 
 static GTask *
@@ -1255,6 +1406,92 @@ axis_points (const WfSweepAxis *a)
   return n > WF_PIPELINE_MAX_SWEEP_POINTS ? WF_PIPELINE_MAX_SWEEP_POINTS + 1 : (guint) n;
 }
 
+static double
+axis_value (const WfSweepAxis *axis,
+            guint              i)
+{
+  return axis->from + i * axis->step;
+}
+
+/* The whole sweep as one sandbox job: the checked code runs once per point in
+ * one process, so the fork and its copy-on-write faults are paid once and not
+ * per point. NULL with no error when the backend cannot run sweep jobs. */
+static WfTable *
+sweep_in_one_job (WfSandbox          *sandbox,
+                  const WfRun        *run,
+                  const WfSweepAxis  *axes,
+                  guint               n_axes,
+                  guint               n0,
+                  guint               n1,
+                  const char * const *metrics,
+                  GCancellable       *cancellable,
+                  GError            **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) spec = NULL;
+  g_autoptr(WfJob) job = NULL;
+  g_autoptr(WfRunResult) r = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint i, j, k, n_columns = n_axes;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "labels");
+  json_builder_begin_array (b);
+  for (i = 0; i < n_axes; i++)
+    json_builder_add_string_value (b, axes[i].label);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "metrics");
+  json_builder_begin_array (b);
+  for (k = 0; metrics[k] != NULL; k++, n_columns++)
+    json_builder_add_string_value (b, metrics[k]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "points");
+  json_builder_begin_array (b);
+  for (i = 0; i < n0; i++)
+    for (j = 0; j < n1; j++)
+      {
+        json_builder_begin_array (b);
+        wf_json_add_double (b, axis_value (&axes[0], i));
+        if (n_axes == 2)
+          wf_json_add_double (b, axis_value (&axes[1], j));
+        json_builder_end_array (b);
+      }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  spec = json_builder_get_root (b);
+
+  job = wf_job_new (WF_JOB_SWEEP, "python", run->code);
+  job->policy = TRUE;
+  job->sweep_json = json_to_string (spec, FALSE);
+  /* One job does the work of n: its time limits grow with the points. */
+  job->limits.wall_ms += (gint64) n0 * n1 * 250;
+  job->limits.cpu_ms += (gint64) n0 * n1 * 200;
+
+  r = wf_sandbox_run (sandbox, job, NULL, NULL, cancellable, &local_error);
+  if (r == NULL)
+    {
+      if (g_error_matches (local_error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID))
+        return NULL;   /* a backend without sweep jobs (E2B): one job per point */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (r->status == WF_RUN_STATUS_REFUSED)
+    return NULL;
+  if (r->status == WF_RUN_STATUS_OK)
+    for (i = 0; i < r->tables->len; i++)
+      {
+        WfTable *t = g_ptr_array_index (r->tables, i);
+
+        if (g_strcmp0 (t->name, "sweep") == 0 && t->columns->len == n_columns &&
+            json_array_get_length (t->rows) == n0 * n1)
+          return g_ptr_array_steal_index (r->tables, i);
+      }
+  g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+               _("The sweep could not run: %s"),
+               r->error_message ? r->error_message : wf_run_status_to_string (r->status));
+  return NULL;
+}
+
 WfTable *
 wf_pipeline_sweep (WfPipeline         *self,
                    gint64              run_id,
@@ -1268,6 +1505,7 @@ wf_pipeline_sweep (WfPipeline         *self,
   g_autoptr(WfRun) run = NULL;
   g_autoptr(WfSandbox) sandbox = NULL;
   g_autoptr(WfTable) table = NULL;
+  g_autoptr(GError) local_error = NULL;
   guint n0, n1, i, j, k;
 
   g_return_val_if_fail (WF_IS_PIPELINE (self), NULL);
@@ -1289,10 +1527,11 @@ wf_pipeline_sweep (WfPipeline         *self,
                    WF_PIPELINE_MAX_SWEEP_POINTS, n0 * n1);
       return NULL;
     }
-  store = wf_store_open (self->db_path, error);
+  store = take_store (self, error);
   if (store == NULL)
     return NULL;
   run = wf_store_load_run (store, run_id, error);
+  give_back_store (self, g_steal_pointer (&store));
   if (run == NULL)
     return NULL;
   if (run->code == NULL)
@@ -1301,9 +1540,34 @@ wf_pipeline_sweep (WfPipeline         *self,
                    _("Run %" PRId64 " has no code to sweep."), run_id);
       return NULL;
     }
+  if (g_strcmp0 (run->language, "python") == 0)
+    {
+      /* Only code the firewall already let through, unchanged since. */
+      g_autoptr(WfVerdict) verdict = run->verdict_json ? wf_verdict_from_json (run->verdict_json, -1, NULL) : NULL;
+      g_autofree char *hash = wf_sha256_hex (run->code);
+
+      if (verdict == NULL || !wf_verdict_is_allowed (verdict) || g_strcmp0 (hash, run->code_hash) != 0)
+        {
+          g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+                       _("Run %" PRId64 " was not allowed by the firewall, so it cannot be swept."), run_id);
+          return NULL;
+        }
+    }
   sandbox = dup_sandbox (self, error);
   if (sandbox == NULL)
     return NULL;
+
+  if (g_strcmp0 (run->language, "python") == 0)
+    {
+      table = sweep_in_one_job (sandbox, run, axes, n_axes, n0, n1, metrics, cancellable, &local_error);
+      if (table != NULL)
+        return g_steal_pointer (&table);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
 
   table = wf_table_new ("sweep");
   for (i = 0; i < n_axes; i++)
@@ -1317,8 +1581,8 @@ wf_pipeline_sweep (WfPipeline         *self,
         g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, run->language ? run->language : "python", run->code);
         g_autoptr(WfRunResult) r = NULL;
         JsonArray *row = json_array_new ();
-        double v0 = axes[0].from + i * axes[0].step;
-        double v1 = n_axes == 2 ? axes[1].from + j * axes[1].step : 0;
+        double v0 = axis_value (&axes[0], i);
+        double v1 = n_axes == 2 ? axis_value (&axes[1], j) : 0;
 
         wf_job_set_override (job, axes[0].label, v0);
         json_array_add_double_element (row, v0);
