@@ -14,6 +14,7 @@
 
 #include "wf-pipeline.h"
 #include "wf-pipeline-providers.h"
+#include "wf-secrets.h"
 #include "wf-store.h"
 #include "wf-templates.h"
 #include "mock/wf-mock-server.h"
@@ -635,6 +636,85 @@ typedef struct
 
 static Remote remote;
 
+static gboolean
+wants_stream (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (body == NULL || body->data == NULL ||
+      !json_parser_load_from_data (parser, body->data, body->length, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  return JSON_NODE_HOLDS_OBJECT (root) &&
+         json_object_get_boolean_member_with_default (json_node_get_object (root), "stream", FALSE);
+}
+
+static char *
+stream_chunk (const char *content,
+              const char *finish)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, "gen-test");
+  json_builder_set_member_name (b, "object");
+  json_builder_add_string_value (b, "chat.completion.chunk");
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, "openai/gpt-4o-mini");
+  json_builder_set_member_name (b, "choices");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "index");
+  json_builder_add_int_value (b, 0);
+  json_builder_set_member_name (b, "delta");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, content);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "finish_reason");
+  if (finish != NULL)
+    json_builder_add_string_value (b, finish);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  return g_strdup_printf ("data: %s\n\n", json);
+}
+
+/* OpenRouter's server-sent events: the answer in small deltas (cut inside
+ * escapes on purpose), the finish reason, a usage chunk with the cost, [DONE]. */
+static void
+reply_stream (SoupServerMessage *msg,
+              const char        *content)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  gsize len = strlen (content), i;
+
+  g_ptr_array_add (events, g_strdup (": OPENROUTER PROCESSING\n\n"));
+  for (i = 0; i < len; i += 7)
+    {
+      g_autofree char *piece = g_strndup (content + i, 7);
+
+      g_ptr_array_add (events, stream_chunk (piece, NULL));
+    }
+  g_ptr_array_add (events, stream_chunk ("", "stop"));
+  g_ptr_array_add (events, g_strdup ("data: {\"id\":\"gen-test\",\"object\":\"chat.completion.chunk\","
+                                     "\"model\":\"openai/gpt-4o-mini\",\"choices\":[],\"usage\":"
+                                     "{\"prompt_tokens\":1000,\"completion_tokens\":200,\"total_tokens\":1200,"
+                                     "\"cost\":0.0012}}\n\n"));
+  g_ptr_array_add (events, g_strdup ("data: [DONE]\n\n"));
+  g_ptr_array_add (events, NULL);
+  wf_mock_reply_sse (msg, (const char * const *) events->pdata);
+}
+
 static void
 chat_handler (SoupServer        *server,
               SoupServerMessage *msg,
@@ -655,6 +735,11 @@ chat_handler (SoupServer        *server,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
       wf_mock_reply_json (msg, 429, "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}");
+      return;
+    }
+  if (wants_stream (msg))
+    {
+      reply_stream (msg, content ? content : "");
       return;
     }
   json_builder_begin_object (b);
@@ -840,6 +925,134 @@ test_remote (void)
   g_assert_true (wf_store_check_integrity (store, &error));
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  WfRun     *run;
+  GError    *error;
+  GString   *code;
+  guint      n_deltas;
+  guint      n_before_firewall;
+  gboolean   firewall_started;
+  gboolean   delta_after_finish;
+} StreamData;
+
+static void
+stream_delta_cb (WfPipeline *pipeline,
+                 const char *delta,
+                 StreamData *data)
+{
+  if (data->run != NULL)
+    data->delta_after_finish = TRUE;
+  if (!data->firewall_started)
+    data->n_before_firewall++;
+  data->n_deltas++;
+  g_string_append (data->code, delta);
+}
+
+static void
+stream_started_cb (WfPipeline *pipeline,
+                   const char *name,
+                   StreamData *data)
+{
+  if (g_str_equal (name, "firewall"))
+    data->firewall_started = TRUE;
+}
+
+static void
+stream_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StreamData *data = user_data;
+
+  data->run = wf_pipeline_run_finish (WF_PIPELINE (source), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+/* Asked from a main loop, the model's answer streams (SSE) and the pipeline
+ * shows the code as it is written: several code-delta events during generate,
+ * which together are exactly the code that then runs. */
+static void
+test_stream_code (void)
+{
+  static const char code[] =
+    "import whatif as wf\\n"
+    "rate = wf.param('Rate', 6, kind='percent')  # \\\"quoted\\\" \\u00e9t\\u00e9 \\ud83d\\udcb0\\n"
+    "wf.metric('Yearly interest', 1000 * rate / 100, 'USD')\\n";
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfLlmProvider) provider = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
+  g_autofree char *answer = answer_json (code);
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "forecast the interest I earn on 1000 dollars at 6% with my bank");
+  StreamData data = { 0 };
+
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+  provider = wf_pipeline_provider_new_with_url ("openrouter", url);
+  wf_pipeline_add_provider (pipeline, provider);
+  g_mutex_lock (&remote.lock);
+  g_queue_clear_full (&remote.answers, g_free);
+  g_queue_push_tail (&remote.answers, g_strdup (answer));
+  g_mutex_unlock (&remote.lock);
+
+  data.loop = g_main_loop_new (NULL, FALSE);
+  data.code = g_string_new (NULL);
+  g_signal_connect (pipeline, "code-delta", G_CALLBACK (stream_delta_cb), &data);
+  g_signal_connect (pipeline, "stage-started", G_CALLBACK (stream_started_cb), &data);
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  wf_pipeline_run_async (pipeline, req, NULL, stream_done_cb, &data);
+  g_main_loop_run (data.loop);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (pipeline, &data);
+
+  g_assert_no_error (data.error);
+  g_assert_cmpint (data.run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpfloat_with_epsilon (find_metric (data.run, "Yearly interest")->value, 60.0, 1e-9);
+  g_assert_cmpuint (data.n_deltas, >=, 5);
+  g_assert_cmpuint (data.n_before_firewall, ==, data.n_deltas);
+  g_assert_false (data.delta_after_finish);
+  g_assert_cmpstr (data.code->str, ==, data.run->code);
+  g_assert_nonnull (strstr (data.run->code, "\"quoted\" \u00e9t\u00e9 \U0001F4B0\n"));
+  /* Streaming kept the usage and cost of the final chunk. */
+  g_assert_cmpint (data.run->total_micros, ==, 1200);
+
+  g_main_loop_unref (data.loop);
+  g_string_free (data.code, TRUE);
+  wf_run_free (data.run);
+}
+
+
+
+/* "auto" is openrouter once its key is set, else offline; names pass through.
+ * Runs first, before any thread exists, as it changes the environment. */
+static void
+test_auto_provider (void)
+{
+  g_autofree char *with_key = wf_pipeline_resolve_provider ("auto");
+  g_autofree char *unset = wf_pipeline_resolve_provider (NULL);
+  g_autofree char *named = wf_pipeline_resolve_provider ("cohere");
+  g_autofree char *offline = wf_pipeline_resolve_provider ("offline");
+  g_autofree char *without_key = NULL;
+  g_autofree char *keyring = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("OPENROUTER_API_KEY"));
+
+  g_assert_cmpstr (with_key, ==, "openrouter");
+  g_assert_cmpstr (unset, ==, "openrouter");
+  g_assert_cmpstr (named, ==, "cohere");
+  g_assert_cmpstr (offline, ==, "offline");
+
+  g_unsetenv ("OPENROUTER_API_KEY");
+  without_key = wf_pipeline_resolve_provider ("auto");
+  /* The keyring of the test session may hold a key; without one it is offline. */
+  keyring = wf_secrets_lookup_sync (WF_SECRET_OPENROUTER, NULL, NULL);
+  g_assert_cmpstr (without_key, ==, keyring != NULL ? "openrouter" : "offline");
+  wf_secrets_value_free (g_steal_pointer (&keyring));
+  g_setenv ("OPENROUTER_API_KEY", saved, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -853,6 +1066,7 @@ main (int argc, char **argv)
   dir = g_dir_make_tmp ("test-pipeline-XXXXXX", NULL);
   db_path = g_build_filename (dir, "whatif.db", NULL);
 
+  g_test_add_func ("/pipeline/auto-provider", test_auto_provider);
   g_test_add_func ("/pipeline/offline-questions", test_offline_questions);
   g_test_add_func ("/pipeline/van-loan", test_van_loan);
   g_test_add_func ("/pipeline/clarify-refuse", test_clarify_refuse);
@@ -866,6 +1080,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/verdict-with-run", test_verdict_with_run);
   g_test_add_func ("/pipeline/sweep-grid", test_sweep_grid);
   g_test_add_func ("/pipeline/remote", test_remote);
+  g_test_add_func ("/pipeline/stream-code", test_stream_code);
   g_mutex_init (&remote.lock);
   g_queue_init (&remote.answers);
   ret = g_test_run ();

@@ -277,7 +277,12 @@ typedef struct
   WfBudget      *budget;
   WfIntent       intent;
   WfQueryParams *params;
+  GString       *stream_raw;    /* the model's answer so far, while it streams */
+  gsize          stream_pos;    /* decoded up to here */
+  int            stream_state;  /* STREAM_SEEK | STREAM_CODE | STREAM_DONE */
 } Ctx;
+
+enum { STREAM_SEEK, STREAM_CODE, STREAM_DONE };
 
 static void
 ctx_free (Ctx *c)
@@ -298,6 +303,8 @@ ctx_free (Ctx *c)
   g_clear_pointer (&c->reservation, wf_reservation_free);
   g_clear_object (&c->budget);
   g_clear_pointer (&c->params, wf_query_params_free);
+  if (c->stream_raw != NULL)
+    g_string_free (c->stream_raw, TRUE);
   g_free (c);
 }
 
@@ -550,11 +557,180 @@ apply_repair (Ctx         *c,
   return TRUE;
 }
 
+static int
+hex_value (char ch)
+{
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+/* \uXXXX at p (p[0] == '\\'); -1 when not all there yet, -2 when malformed. */
+static gint32
+read_u_escape (const char *p,
+               const char *end)
+{
+  gint32 v = 0;
+  int i;
+
+  if (end - p < 6)
+    return -1;
+  if (p[1] != 'u')
+    return -2;
+  for (i = 2; i < 6; i++)
+    {
+      int h = hex_value (p[i]);
+
+      if (h < 0)
+        return -2;
+      v = v * 16 + h;
+    }
+  return v;
+}
+
+/* The code as the model writes it: the "code" member of its JSON answer,
+ * decoded from the streamed text piece by piece, so the app shows Python and
+ * not JSON. Returns the newly decoded text, or NULL. Anything that is not a
+ * JSON answer (a fenced block, prose) shows nothing until the final code. */
+static char *
+code_stream_feed (Ctx        *c,
+                  const char *delta)
+{
+  GString *out = NULL;
+  const char *p, *end;
+
+  if (c->stream_raw == NULL)
+    c->stream_raw = g_string_new (NULL);
+  g_string_append (c->stream_raw, delta);
+  p = c->stream_raw->str + c->stream_pos;
+  end = c->stream_raw->str + c->stream_raw->len;
+
+  if (c->stream_state == STREAM_SEEK)
+    {
+      const char *key = p;
+
+      /* "code" as a key: not escaped inside another string, then : and " */
+      while ((key = strstr (key, "\"code\"")) != NULL)
+        {
+          const char *q = key + 6;
+
+          if (key > c->stream_raw->str && key[-1] == '\\')
+            {
+              key++;
+              continue;
+            }
+          while (q < end && g_ascii_isspace (*q))
+            q++;
+          if (q < end && *q == ':')
+            {
+              q++;
+              while (q < end && g_ascii_isspace (*q))
+                q++;
+              if (q < end && *q == '"')
+                {
+                  c->stream_state = STREAM_CODE;
+                  p = q + 1;
+                  break;
+                }
+            }
+          if (q >= end)
+            break;   /* the rest has not arrived yet: look again from here */
+          key++;
+        }
+      if (c->stream_state == STREAM_SEEK)
+        {
+          /* Keep the tail that may be the start of the key. */
+          c->stream_pos = key != NULL ? (gsize) (key - c->stream_raw->str)
+                                      : c->stream_raw->len > 8 ? c->stream_raw->len - 8 : 0;
+          return NULL;
+        }
+    }
+  if (c->stream_state != STREAM_CODE)
+    return NULL;
+
+  out = g_string_new (NULL);
+  while (p < end)
+    {
+      if (*p == '"')
+        {
+          c->stream_state = STREAM_DONE;
+          p++;
+          break;
+        }
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (end - p < 2)
+        break;
+      switch (p[1])
+        {
+        case 'n': g_string_append_c (out, '\n'); p += 2; break;
+        case 't': g_string_append_c (out, '\t'); p += 2; break;
+        case 'r': g_string_append_c (out, '\r'); p += 2; break;
+        case 'b': g_string_append_c (out, '\b'); p += 2; break;
+        case 'f': g_string_append_c (out, '\f'); p += 2; break;
+        case '/': case '\\': case '"': g_string_append_c (out, p[1]); p += 2; break;
+        case 'u':
+          {
+            gint32 u = read_u_escape (p, end);
+            gint32 lo;
+
+            if (u == -1)
+              goto wait;
+            if (u == -2)
+              {
+                c->stream_state = STREAM_DONE;   /* not JSON after all: stop showing */
+                goto wait;
+              }
+            if (u >= 0xD800 && u <= 0xDBFF)
+              {
+                lo = read_u_escape (p + 6, end);
+                if (lo == -1)
+                  goto wait;
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    g_string_append_unichar (out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                    p += 12;
+                    break;
+                  }
+                u = 0xFFFD;
+              }
+            else if (u >= 0xDC00 && u <= 0xDFFF)
+              u = 0xFFFD;
+            g_string_append_unichar (out, u);
+            p += 6;
+          }
+          break;
+        default:
+          c->stream_state = STREAM_DONE;
+          goto wait;
+        }
+    }
+wait:
+  c->stream_pos = p - c->stream_raw->str;
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 code_delta (const char *delta,
             gpointer    user_data)
 {
-  post (user_data, SIGNAL_CODE_DELTA, delta, 0, NULL);
+  Ctx *c = user_data;
+  g_autofree char *code = code_stream_feed (c, delta);
+
+  if (code != NULL)
+    post (c, SIGNAL_CODE_DELTA, code, 0, NULL);
 }
 
 /* One model call, counted into the current span and the run's tokens. */
@@ -576,6 +752,11 @@ call_model (Ctx            *c,
   gp.stream = c->context != NULL;
   gp.on_delta = code_delta;
   gp.on_delta_data = c;
+  /* Each call streams a whole new answer. */
+  if (c->stream_raw != NULL)
+    g_string_truncate (c->stream_raw, 0);
+  c->stream_pos = 0;
+  c->stream_state = STREAM_SEEK;
   gen = wf_llm_provider_generate (provider, messages, &gp, c->cancellable, error);
   wf_generate_params_clear (&gp);
   if (gen == NULL)
