@@ -1026,6 +1026,133 @@ test_stream_code (void)
 
 
 
+/* ---- telemetry export and secrets ---- */
+
+static void
+traces_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  wf_mock_reply_json (msg, 200, "{}");
+}
+
+static GPtrArray *
+trace_stages (GBytes     *body,
+              char      **out_trace_id)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GPtrArray *stages = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *resource, *scope, *spans;
+  guint i, j;
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
+  resource = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "resourceSpans");
+  g_assert_cmpuint (json_array_get_length (resource), ==, 1);
+  scope = json_object_get_array_member (json_array_get_object_element (resource, 0), "scopeSpans");
+  spans = json_object_get_array_member (json_array_get_object_element (scope, 0), "spans");
+  *out_trace_id = NULL;
+  for (i = 0; i < json_array_get_length (spans); i++)
+    {
+      JsonObject *span = json_array_get_object_element (spans, i);
+      JsonArray *attrs = json_object_get_array_member (span, "attributes");
+      const char *trace = json_object_get_string_member (span, "traceId");
+
+      /* One trace: every span carries the same trace id. */
+      if (*out_trace_id == NULL)
+        *out_trace_id = g_strdup (trace);
+      g_assert_cmpstr (trace, ==, *out_trace_id);
+      for (j = 0; j < json_array_get_length (attrs); j++)
+        {
+          JsonObject *attr = json_array_get_object_element (attrs, j);
+
+          if (g_str_equal (json_object_get_string_member (attr, "key"), "whatif.stage"))
+            g_ptr_array_add (stages, g_strdup (json_object_get_string_member (
+              json_object_get_object_member (attr, "value"), "stringValue")));
+        }
+    }
+  return stages;
+}
+
+/* Export on: each run's trace reaches the collector, one trace per run with a
+ * span per stage, and the outbox is empty again. Export off (the default):
+ * nothing is queued, nothing is sent. */
+static void
+test_telemetry_export (void)
+{
+  g_autoptr(WfMockServer) collector = wf_mock_server_new ();
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autofree char *first_trace = NULL;
+  const char *telemetry_questions[] = {
+    "can I afford a 40k van loan at 7.5% over 5 years?",
+    "breakeven point with $25,000 fixed costs, unit price 120 and variable cost 70",
+  };
+  WfRun *runs[2];
+  guint i, j;
+
+  wf_mock_server_add_handler (collector, "/v1/traces", traces_handler, NULL, NULL);
+
+  /* Off: nothing queued, nothing sent. */
+  {
+    g_autoptr(WfRun) off = ask (pipeline, telemetry_questions[0], 0);
+
+    g_assert_cmpint (off->outcome, ==, WF_OUTCOME_ANSWERED);
+    g_assert_true (has_stage (off, "telemetry"));
+    g_assert_cmpint (wf_store_outbox_count (store, &error), ==, 0);
+    g_assert_cmpuint (wf_mock_server_count_requests (collector), ==, 0);
+  }
+
+  g_assert_false (wf_pipeline_set_telemetry (pipeline, "ftp://example.com", NULL, &error));
+  g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (wf_pipeline_set_telemetry (pipeline, wf_mock_server_get_url (collector),
+                                            "x-tenant=test-tenant", &error));
+  g_assert_no_error (error);
+  for (i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      runs[i] = ask (pipeline, telemetry_questions[i], 0);
+      g_assert_cmpint (runs[i]->outcome, ==, WF_OUTCOME_ANSWERED);
+    }
+  g_assert_cmpint (wf_store_outbox_count (store, &error), ==, 0);
+  requests = wf_mock_server_dup_requests (collector);
+  g_assert_cmpuint (requests->len, ==, G_N_ELEMENTS (runs));
+  for (i = 0; i < requests->len; i++)
+    {
+      WfMockRequest *r = g_ptr_array_index (requests, i);
+      g_autofree char *trace_id = NULL;
+      g_autoptr(GPtrArray) stages = trace_stages (r->body, &trace_id);
+
+      g_assert_cmpstr (r->path, ==, "/v1/traces");
+      g_assert_cmpstr (soup_message_headers_get_one (r->headers, "x-tenant"), ==, "test-tenant");
+      /* A span per stage of the run, in order (the root span has no stage). */
+      g_assert_cmpuint (stages->len, ==, runs[i]->spans->len);
+      for (j = 0; j < stages->len; j++)
+        g_assert_cmpstr (g_ptr_array_index (stages, j), ==,
+                         ((WfCostSpan *) g_ptr_array_index (runs[i]->spans, j))->stage);
+      if (first_trace == NULL)
+        first_trace = g_steal_pointer (&trace_id);
+      else
+        g_assert_cmpstr (trace_id, !=, first_trace);
+    }
+  for (i = 0; i < G_N_ELEMENTS (runs); i++)
+    wf_run_free (runs[i]);
+
+  /* Off again. */
+  g_assert_true (wf_pipeline_set_telemetry (pipeline, NULL, NULL, &error));
+  wf_mock_server_clear_requests (collector);
+  {
+    g_autoptr(WfRun) off = ask (pipeline, telemetry_questions[1], 0);
+
+    g_assert_cmpint (off->outcome, ==, WF_OUTCOME_ANSWERED);
+  }
+  g_assert_cmpuint (wf_mock_server_count_requests (collector), ==, 0);
+  g_assert_cmpint (wf_store_outbox_count (store, &error), ==, 0);
+}
+
 /* "auto" is openrouter once its key is set, else offline; names pass through.
  * Runs first, before any thread exists, as it changes the environment. */
 static void
@@ -1081,6 +1208,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/sweep-grid", test_sweep_grid);
   g_test_add_func ("/pipeline/remote", test_remote);
   g_test_add_func ("/pipeline/stream-code", test_stream_code);
+  g_test_add_func ("/pipeline/telemetry-export", test_telemetry_export);
   g_mutex_init (&remote.lock);
   g_queue_init (&remote.answers);
   ret = g_test_run ();

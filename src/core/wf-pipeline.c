@@ -28,6 +28,7 @@
 #include "wf-repair.h"
 #include "wf-session.h"
 #include "wf-store.h"
+#include "wf-telemetry.h"
 #include "wf-templates.h"
 #include "providers/wf-provider-offline.h"
 
@@ -47,6 +48,8 @@ struct _WfPipeline
   WfSandbox  *sandbox;          /* (nullable) until first used */
   GHashTable *providers;        /* name → WfLlmProvider */
   GPtrArray  *idle_stores;      /* WfStore connections between runs */
+  char       *telemetry_url;    /* nullable: export off */
+  char       *telemetry_headers;
 };
 
 /* Connections kept open between runs. Opening one per run cost more than the
@@ -117,6 +120,8 @@ wf_pipeline_finalize (GObject *object)
   g_clear_object (&self->sandbox);
   g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_pointer (&self->idle_stores, g_ptr_array_unref);
+  g_free (self->telemetry_url);
+  g_free (self->telemetry_headers);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (wf_pipeline_parent_class)->finalize (object);
 }
@@ -173,6 +178,52 @@ wf_pipeline_add_provider (WfPipeline    *self,
   g_hash_table_replace (self->providers, g_strdup (wf_llm_provider_get_name (provider)),
                         g_object_ref (provider));
   g_mutex_unlock (&self->lock);
+}
+
+gboolean
+wf_pipeline_set_telemetry (WfPipeline  *self,
+                           const char  *endpoint,
+                           const char  *headers,
+                           GError     **error)
+{
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (WF_IS_PIPELINE (self), FALSE);
+  if (endpoint != NULL)
+    {
+      url = wf_telemetry_traces_url (endpoint);
+      if (url == NULL)
+        {
+          g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+                       _("The telemetry endpoint must be an http or https address."));
+          return FALSE;
+        }
+    }
+  if (headers != NULL && *headers != '\0')
+    {
+      g_autoptr(GPtrArray) parsed = wf_telemetry_parse_headers (headers, error);
+
+      if (parsed == NULL)
+        return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  g_free (self->telemetry_url);
+  self->telemetry_url = g_strdup (endpoint);
+  g_free (self->telemetry_headers);
+  self->telemetry_headers = g_strdup (headers != NULL && *headers != '\0' ? headers : NULL);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+telemetry_enabled (WfPipeline *self)
+{
+  gboolean enabled;
+
+  g_mutex_lock (&self->lock);
+  enabled = self->telemetry_url != NULL;
+  g_mutex_unlock (&self->lock);
+  return enabled;
 }
 
 static WfLlmProvider *
@@ -277,6 +328,7 @@ typedef struct
   WfBudget      *budget;
   WfIntent       intent;
   WfQueryParams *params;
+  WfTelemetryExporter *exporter;  /* nullable: export off; on the run's connection */
   GString       *stream_raw;    /* the model's answer so far, while it streams */
   gsize          stream_pos;    /* decoded up to here */
   int            stream_state;  /* STREAM_SEEK | STREAM_CODE | STREAM_DONE */
@@ -287,8 +339,9 @@ enum { STREAM_SEEK, STREAM_CODE, STREAM_DONE };
 static void
 ctx_free (Ctx *c)
 {
-  /* The budget holds the connection too: it goes first. */
+  /* The budget and the exporter hold the connection too: they go first. */
   g_clear_object (&c->budget);
+  g_clear_object (&c->exporter);
   if (c->self != NULL && c->store != NULL)
     give_back_store (c->self, g_steal_pointer (&c->store));
   g_clear_object (&c->self);
@@ -1332,6 +1385,39 @@ stage_settle (Ctx *c)
   stage_end (c, c->settlement ? "ok" : "free");
 }
 
+/* Queues the run's trace in the outbox when export is on. A trace that cannot
+ * be queued is logged and dropped: the run itself is already safe. */
+static void
+telemetry_enqueue (Ctx *c)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *headers = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&c->self->lock);
+  url = g_strdup (c->self->telemetry_url);
+  headers = g_strdup (c->self->telemetry_headers);
+  g_mutex_unlock (&c->self->lock);
+  if (url == NULL)
+    return;
+  c->exporter = wf_telemetry_exporter_new (c->store);
+  /* Never the error's text for the headers: it could quote a credential. */
+  if (!wf_telemetry_exporter_set_endpoint (c->exporter, url, NULL) ||
+      (headers != NULL && !wf_telemetry_exporter_set_headers_from_string (c->exporter, headers, NULL)))
+    {
+      g_warning ("telemetry export is misconfigured; run %" PRId64 " was not queued", c->run->id);
+      g_clear_object (&c->exporter);
+      return;
+    }
+  key = g_strdup_printf ("run-%" PRId64, c->run->id);
+  if (!wf_telemetry_exporter_enqueue_run (c->exporter, key, c->run->session_id, c->run->spans, &error))
+    {
+      g_warning ("the trace of run %" PRId64 " was not queued: %s", c->run->id, error->message);
+      g_clear_object (&c->exporter);
+    }
+}
+
 static void
 run_stages (GTask        *task,
             gpointer      source,
@@ -1459,8 +1545,9 @@ run_stages (GTask        *task,
   stage_execute (c, use_template ? NULL : provider, messages);
 
 persist:
+  /* The trace is queued once the run is stored, with every stage in it. */
   stage_begin (c, "telemetry");
-  stage_end (c, "ok");
+  stage_end (c, telemetry_enabled (c->self) ? "export" : "off");
   stage_settle (c);
   if (c->run->outcome != WF_OUTCOME_ANSWERED && c->run->answer == NULL)
     c->run->answer = g_strdup (c->run->message);
@@ -1492,6 +1579,7 @@ persist:
   }
   stage_begin (c, "reply");
   stage_end (c, "ok");
+  telemetry_enqueue (c);
   g_task_return_pointer (task, g_steal_pointer (&c->run), (GDestroyNotify) wf_run_free);
 }
 
@@ -1504,8 +1592,22 @@ run_thread (GTask        *task,
   Ctx *c = task_data;
 
   run_stages (task, source, task_data, cancellable);
+  if (c->exporter != NULL)
+    {
+      /* After the result is on its way: the caller does not wait for the
+       * collector (a sync caller does). What cannot be sent stays queued. */
+      WfTelemetryFlushReport report = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (!wf_telemetry_exporter_flush (c->exporter, NULL, &report, &error))
+        g_debug ("telemetry not sent: %s", error->message);
+      else
+        g_debug ("telemetry: %u sent, %u deferred, %" G_GINT64_FORMAT " queued",
+                 report.sent, report.deferred, report.remaining);
+    }
   /* The connection goes back to the pool now, not when the caller drops the
    * task: the next run may already be waiting for one. */
+  g_clear_object (&c->exporter);
   g_clear_object (&c->budget);
   give_back_store (c->self, g_steal_pointer (&c->store));
 }

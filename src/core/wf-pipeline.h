@@ -59,6 +59,16 @@ WfPipeline *wf_pipeline_new          (const char           *db_path,
 void        wf_pipeline_add_provider (WfPipeline           *self,
                                       WfLlmProvider        *provider);
 
+/* Export of every run's trace (OTLP/HTTP with JSON: one trace per run, a
+ * span per stage) through the store's outbox, flushed after each run on its
+ * worker thread. endpoint NULL turns it off, the default: then nothing is
+ * queued or sent. headers: nullable, "name=value,…" as OTEL_EXPORTER_OTLP_HEADERS
+ * (for Langfuse, "Authorization=Basic …"); kept in memory only. */
+gboolean    wf_pipeline_set_telemetry (WfPipeline           *self,
+                                      const char           *endpoint,
+                                      const char           *headers,
+                                      GError              **error);
+
 /* Signals: "stage-started" (name), "stage-finished" (name, ms, status),
  * "code-delta" (text), all on the thread-default main context of the caller. */
 void        wf_pipeline_run_async    (WfPipeline           *self,
