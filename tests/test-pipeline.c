@@ -21,6 +21,10 @@
 
 static char *db_path;
 
+/* Distinctive, so that a leak anywhere can be found by grepping for it. */
+#define FAKE_KEY "sk-or-v1-leakcheck0f3a9c2e5b1d4a6f8e0c7b9d1e3f5a7c"
+#define FAKE_TELEMETRY_SECRET "dGVsZW1ldHJ5LXNlY3JldC03YjJlOWQ="
+
 static double
 pmt (double principal, double annual_rate, int months)
 {
@@ -1153,6 +1157,130 @@ test_telemetry_export (void)
   g_assert_cmpint (wf_store_outbox_count (store, &error), ==, 0);
 }
 
+/* Every log message of the process, whatever its level, for the leak test. */
+static GMutex log_lock;
+static GString *captured_logs;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  gsize i;
+
+  g_mutex_lock (&log_lock);
+  if (captured_logs == NULL)
+    captured_logs = g_string_new (NULL);
+  for (i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      g_string_append_printf (captured_logs, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+    else
+      {
+        g_string_append_printf (captured_logs, "%s=", fields[i].key);
+        g_string_append_len (captured_logs, fields[i].value, fields[i].length);
+        g_string_append_c (captured_logs, '\n');
+      }
+  g_mutex_unlock (&log_lock);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0, n = strlen (needle), i;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;   /* a file that is not there holds nothing */
+  for (i = 0; i + n <= len; i++)
+    if (data[i] == needle[0] && memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A full remote run (with a repair round and telemetry export) with a known
+ * fake key: the key reaches the model server and nothing else. Neither the
+ * database, its WAL, nor any log line holds the key or the collector's
+ * credential. */
+static void
+test_no_key_leak (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfLlmProvider) provider = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
+  g_autofree char *good = answer_json (good_code);
+  g_autofree char *raises = answer_json ("import whatif as wf\\nraise ValueError('boom')\\n");
+  g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+  const char *paths[] = { db_path, wal, shm };
+  guint i, n_auth = 0, n_traces = 0;
+
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+  wf_mock_server_add_handler (server, "/v1/traces", traces_handler, NULL, NULL);
+  provider = wf_pipeline_provider_new_with_url ("openrouter", url);
+  wf_pipeline_add_provider (pipeline, provider);
+  g_assert_true (wf_pipeline_set_telemetry (pipeline, wf_mock_server_get_url (server),
+                                            "Authorization=Basic " FAKE_TELEMETRY_SECRET, &error));
+  g_assert_no_error (error);
+
+  g_mutex_lock (&remote.lock);
+  g_queue_clear_full (&remote.answers, g_free);
+  g_queue_push_tail (&remote.answers, g_strdup (good));
+  g_queue_push_tail (&remote.answers, g_strdup (raises));
+  g_queue_push_tail (&remote.answers, g_strdup (good));
+  g_mutex_unlock (&remote.lock);
+  for (i = 0; i < 2; i++)
+    {
+      g_autoptr(WfRun) run = NULL;
+      WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "forecast the interest I earn on 1000 dollars at 6% with my bank");
+
+      req->provider = g_strdup ("openrouter");
+      req->model = g_strdup ("openai/gpt-4o-mini");
+      run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+    }
+
+  /* Control: the key and the credential did go where they belong. */
+  requests = wf_mock_server_dup_requests (server);
+  for (i = 0; i < requests->len; i++)
+    {
+      WfMockRequest *r = g_ptr_array_index (requests, i);
+      const char *auth = soup_message_headers_get_one (r->headers, "Authorization");
+
+      if (g_str_has_suffix (r->path, "/chat/completions"))
+        n_auth += g_strcmp0 (auth, "Bearer " FAKE_KEY) == 0;
+      else if (g_str_equal (r->path, "/v1/traces"))
+        n_traces += g_strcmp0 (auth, "Basic " FAKE_TELEMETRY_SECRET) == 0;
+    }
+  g_assert_cmpuint (n_auth, ==, 3);
+  g_assert_cmpuint (n_traces, ==, 2);
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_test_message ("checking %s", paths[i]);
+      g_assert_false (file_contains (paths[i], FAKE_KEY));
+      g_assert_false (file_contains (paths[i], "leakcheck"));
+      g_assert_false (file_contains (paths[i], FAKE_TELEMETRY_SECRET));
+    }
+  /* The WAL is there (the pipeline keeps its connections) and was written. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (file_contains (db_path, "1000 dollars") || file_contains (wal, "1000 dollars"));
+
+  g_mutex_lock (&log_lock);
+  g_assert_nonnull (captured_logs);
+  g_assert_nonnull (strstr (captured_logs->str, "telemetry: "));   /* capture works */
+  g_assert_null (strstr (captured_logs->str, FAKE_KEY));
+  g_assert_null (strstr (captured_logs->str, "leakcheck"));
+  g_assert_null (strstr (captured_logs->str, FAKE_TELEMETRY_SECRET));
+  g_mutex_unlock (&log_lock);
+}
+
 /* "auto" is openrouter once its key is set, else offline; names pass through.
  * Runs first, before any thread exists, as it changes the environment. */
 static void
@@ -1187,9 +1315,12 @@ main (int argc, char **argv)
   int ret;
 
   /* Before any thread exists: setenv is not thread-safe. */
-  g_setenv ("OPENROUTER_API_KEY", "sk-or-v1-test0000000000000000000000000000", TRUE);
+  g_setenv ("OPENROUTER_API_KEY", FAKE_KEY, TRUE);
+  if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   g_setenv ("WHATIF_HTTP_TEST_SPEEDUP", "20", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
   dir = g_dir_make_tmp ("test-pipeline-XXXXXX", NULL);
   db_path = g_build_filename (dir, "whatif.db", NULL);
 
@@ -1209,6 +1340,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/remote", test_remote);
   g_test_add_func ("/pipeline/stream-code", test_stream_code);
   g_test_add_func ("/pipeline/telemetry-export", test_telemetry_export);
+  g_test_add_func ("/pipeline/no-key-leak", test_no_key_leak);
   g_mutex_init (&remote.lock);
   g_queue_init (&remote.answers);
   ret = g_test_run ();
