@@ -636,6 +636,8 @@ typedef struct
   GMutex  lock;
   GQueue  answers;      /* (element-type utf8): content, or "429" */
   guint   hits;
+  gboolean omit_cost;   /* usage without OpenRouter's cost: priced from the catalogue */
+  const char *model;    /* nullable: the model ask_remote asks for */
 } Remote;
 
 static Remote remote;
@@ -775,8 +777,11 @@ chat_handler (SoupServer        *server,
   json_builder_add_int_value (b, 200);
   json_builder_set_member_name (b, "total_tokens");
   json_builder_add_int_value (b, 1200);
-  json_builder_set_member_name (b, "cost");
-  json_builder_add_double_value (b, 0.0012);
+  if (!remote.omit_cost)
+    {
+      json_builder_set_member_name (b, "cost");
+      json_builder_add_double_value (b, 0.0012);
+    }
   json_builder_end_object (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
@@ -824,7 +829,7 @@ ask_remote (WfMockServer *server,
   wf_mock_server_clear_requests (server);
 
   req->provider = g_strdup ("openrouter");
-  req->model = g_strdup ("openai/gpt-4o-mini");
+  req->model = g_strdup (remote.model ? remote.model : "openai/gpt-4o-mini");
   run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run->id, >, 0);
@@ -1029,6 +1034,65 @@ test_stream_code (void)
 }
 
 
+
+/* The budget prices the chosen model from the catalogue: its estimate lets a
+ * cheap model through a per-run cap that an unknown (conservatively priced)
+ * one does not pass, and usage without a reported cost is settled at the
+ * catalogue's prices, not flagged as estimated. */
+static void
+test_budget_catalogue_prices (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfStore) store = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = answer_json (good_code);
+  const char *question = "forecast the interest I earn on 1000 dollars deposited at 6% with my bank";
+  WfBudgetLimits limits, saved;
+  WfRun *run;
+  /* openai/gpt-4o-mini in the built-in catalogue: $0.15 and $0.60 per million
+   * tokens; the mock reports 1000 input and 200 output tokens. */
+  gint64 expected = (1000 * 150000 + 999999) / 1000000 + (200 * 600000 + 999999) / 1000000;
+
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+  g_mutex_lock (&remote.lock);
+  remote.omit_cost = TRUE;
+  g_mutex_unlock (&remote.lock);
+
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpint (run->total_micros, ==, expected);
+  g_assert_false (run->cost_estimated);
+  wf_run_free (run);
+
+  /* A model the catalogue does not know: the estimate stands, flagged. */
+  remote.model = "acme/unpriced-model";
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_true (run->cost_estimated);
+  g_assert_cmpint (run->total_micros, >=, 2000 * WF_BUDGET_UNKNOWN_OUTPUT_MICROS_PER_MTOK / 1000000);
+  wf_run_free (run);
+
+  /* A per-run cap of one cent: the priced model's estimate fits, the
+   * unknown model's does not, and is refused before any call. */
+  g_assert_true (wf_store_get_budget_limits (store, &limits, &error));
+  saved = limits;
+  limits.run_micros = 10000;
+  g_assert_true (wf_store_set_budget_limits (store, &limits, &error));
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_OVER_BUDGET);
+  g_assert_cmpuint (remote.hits, ==, 0);
+  wf_run_free (run);
+  remote.model = NULL;
+  run = ask_remote (server, question, good, NULL);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  g_assert_cmpuint (remote.hits, ==, 1);
+  wf_run_free (run);
+
+  g_assert_true (wf_store_set_budget_limits (store, &saved, &error));
+  g_mutex_lock (&remote.lock);
+  remote.omit_cost = FALSE;
+  g_mutex_unlock (&remote.lock);
+}
 
 /* ---- telemetry export and secrets ---- */
 
@@ -1340,6 +1404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/remote", test_remote);
   g_test_add_func ("/pipeline/stream-code", test_stream_code);
   g_test_add_func ("/pipeline/telemetry-export", test_telemetry_export);
+  g_test_add_func ("/pipeline/budget-catalogue-prices", test_budget_catalogue_prices);
   g_test_add_func ("/pipeline/no-key-leak", test_no_key_leak);
   g_mutex_init (&remote.lock);
   g_queue_init (&remote.answers);

@@ -31,6 +31,7 @@
 #include "wf-telemetry.h"
 #include "wf-templates.h"
 #include "providers/wf-provider-offline.h"
+#include "providers/wf-provider-openrouter.h"
 
 #define MAX_QUESTION_BYTES WF_QUERY_MAX_LENGTH
 #define MAX_CODE_BYTES WF_REPAIR_DEFAULT_MAX_CODE_SIZE
@@ -48,6 +49,8 @@ struct _WfPipeline
   WfSandbox  *sandbox;          /* (nullable) until first used */
   GHashTable *providers;        /* name → WfLlmProvider */
   GPtrArray  *idle_stores;      /* WfStore connections between runs */
+  WfModelRouter *models;        /* nullable until first needed: prices */
+  gboolean    models_loaded;    /* the store's cached catalogue was read */
   char       *telemetry_url;    /* nullable: export off */
   char       *telemetry_headers;
 };
@@ -122,6 +125,7 @@ wf_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->idle_stores, g_ptr_array_unref);
   g_free (self->telemetry_url);
   g_free (self->telemetry_headers);
+  g_clear_object (&self->models);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (wf_pipeline_parent_class)->finalize (object);
 }
@@ -213,6 +217,49 @@ wf_pipeline_set_telemetry (WfPipeline  *self,
   self->telemetry_headers = g_strdup (headers != NULL && *headers != '\0' ? headers : NULL);
   g_mutex_unlock (&self->lock);
   return TRUE;
+}
+
+void
+wf_pipeline_set_model_router (WfPipeline    *self,
+                              WfModelRouter *router)
+{
+  g_return_if_fail (WF_IS_PIPELINE (self));
+  g_return_if_fail (router == NULL || WF_IS_MODEL_ROUTER (router));
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->models, router);
+  /* A router given by the caller has its catalogue already. */
+  self->models_loaded = router != NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+/* The catalogue entry of MODEL_ID with its prices, or NULL (price unknown).
+ * The store's cached catalogue is read once, not per run. */
+static WfModelInfo *
+lookup_model (WfPipeline *self,
+              WfStore    *store,
+              const char *model_id)
+{
+  WfModelRouter *router;
+  WfModelInfo *info;
+
+  if (model_id == NULL)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  if (self->models == NULL)
+    self->models = wf_model_router_new ();
+  if (!self->models_loaded)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!wf_model_router_load_cache (self->models, store, &error))
+        g_debug ("no cached model catalogue, built-in prices only: %s", error->message);
+      self->models_loaded = TRUE;
+    }
+  router = g_object_ref (self->models);
+  g_mutex_unlock (&self->lock);
+  info = wf_model_router_dup_model (router, model_id);
+  g_object_unref (router);
+  return info;
 }
 
 static gboolean
@@ -1314,13 +1361,18 @@ stage_generate (Ctx            *c,
 
 static gboolean
 stage_budget (Ctx           *c,
-              WfLlmProvider *provider)
+              WfLlmProvider *provider,
+              GPtrArray     *messages)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(WfModelInfo) model = NULL;
+  g_autoptr(GString) prompt = g_string_new (NULL);
   WfCostEstimate est;
   g_autofree char *key = NULL;
   g_autofree char *uuid = NULL;
   gboolean is_free = wf_llm_provider_is_free (provider);
+  const char *model_id = c->req->model;
+  guint i;
 
   stage_begin (c, "budget");
   if (is_free)
@@ -1328,7 +1380,17 @@ stage_budget (Ctx           *c,
       stage_end (c, "free");
       return TRUE;
     }
-  wf_budget_estimate (NULL, FALSE, c->req->text, MAX_OUTPUT_TOKENS, 2.0, 0, &est);
+  /* The chosen model's catalogue prices, for the whole prompt that will be
+   * sent (system prompt and history included); an unknown model is priced
+   * conservatively and the run flagged "cost estimated". */
+  if (model_id == NULL && g_str_equal (wf_llm_provider_get_name (provider), "openrouter"))
+    model_id = WF_OPENROUTER_DEFAULT_MODEL;
+  model = lookup_model (c->self, c->store, model_id);
+  for (i = 0; messages != NULL && i < messages->len; i++)
+    g_string_append (prompt, ((WfChatMessage *) g_ptr_array_index (messages, i))->content);
+  if (prompt->len == 0)
+    g_string_append (prompt, c->req->text);
+  wf_budget_estimate (model, FALSE, prompt->str, MAX_OUTPUT_TOKENS, 2.0, 0, &est);
   c->budget = wf_budget_new (c->store);
   uuid = g_uuid_string_random ();
   key = g_strdup_printf ("run:%s", uuid);
@@ -1370,6 +1432,11 @@ stage_settle (Ctx *c)
   stage_begin (c, "settle");
   if (c->reservation != NULL)
     {
+      /* Tokens without a reported cost are priced from the catalogue. */
+      g_autoptr(WfModelInfo) model = lookup_model (c->self, c->store,
+                                                     c->run->model ? c->run->model : c->reservation->model);
+
+      actual.model = model;
       actual.has_reported_cost = reported && any;
       actual.reported_micros = llm;
       actual.has_usage = any;
@@ -1517,7 +1584,7 @@ run_stages (GTask        *task,
       if (check_cancelled (c))
         goto persist;
       messages = stage_session (c, use_template);
-      if (!stage_budget (c, provider))
+      if (!stage_budget (c, provider, messages))
         goto persist;
       if (!stage_generate (c, provider, use_template, messages))
         goto persist;

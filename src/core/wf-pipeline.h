@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "wf-llm-provider.h"
+#include "wf-model-router.h"
 #include "wf-sandbox.h"
 #include "wf-types.h"
 
@@ -68,6 +69,12 @@ gboolean    wf_pipeline_set_telemetry (WfPipeline           *self,
                                       const char           *endpoint,
                                       const char           *headers,
                                       GError              **error);
+
+/* The model catalogue whose prices the budget estimate and the settlement
+ * use (nullable: the pipeline's own, built-in defaults plus the store's
+ * cached list, read once). */
+void        wf_pipeline_set_model_router (WfPipeline        *self,
+                                          WfModelRouter     *router);
 
 /* Signals: "stage-started" (name), "stage-finished" (name, ms, status),
  * "code-delta" (text), all on the thread-default main context of the caller. */
