@@ -770,12 +770,21 @@ code_stream_feed (Ctx        *c,
         break;
       switch (p[1])
         {
-        case 'n': g_string_append_c (out, '\n'); p += 2; break;
-        case 't': g_string_append_c (out, '\t'); p += 2; break;
-        case 'r': g_string_append_c (out, '\r'); p += 2; break;
-        case 'b': g_string_append_c (out, '\b'); p += 2; break;
-        case 'f': g_string_append_c (out, '\f'); p += 2; break;
-        case '/': case '\\': case '"': g_string_append_c (out, p[1]); p += 2; break;
+        case 'n':
+        case 't':
+        case 'r':
+        case 'b':
+        case 'f':
+          g_string_append_c (out, p[1] == 'n' ? '\n' : p[1] == 't' ? '\t' : p[1] == 'r' ? '\r'
+                                  : p[1] == 'b' ? '\b' : '\f');
+          p += 2;
+          break;
+        case '/':
+        case '\\':
+        case '"':
+          g_string_append_c (out, p[1]);
+          p += 2;
+          break;
         case 'u':
           {
             gint32 u = read_u_escape (p, end);
