@@ -1094,6 +1094,73 @@ test_budget_catalogue_prices (void)
   g_mutex_unlock (&remote.lock);
 }
 
+/* The sweep job straight at the sandbox, with what a hostile caller could
+ * send: no policy, a malformed grid, too many points. Refused or an error,
+ * never run unchecked; a well-formed one gives one row per point. */
+static void
+test_sweep_job_hostile (void)
+{
+  const char *code = "import whatif as wf\nx = wf.param('x', 1)\nwf.metric('y', x * 2)\n";
+  const char *specs[] = {
+    "{\"labels\": [\"x\"], \"metrics\": [\"y\"], \"points\": [[1], [2, 3]]}",
+    "{\"labels\": [], \"metrics\": [\"y\"], \"points\": [[1]]}",
+    "{\"labels\": [\"x\"], \"metrics\": [], \"points\": [[1]]}",
+    "\"not an object\"",
+    "{\"labels\": [\"x\"], \"metrics\": [\"y\"], \"points\": [[\"1\"]]}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfSandbox) sandbox = wf_sandbox_get_default (NULL, &error);
+  g_autoptr(GString) many = g_string_new ("{\"labels\": [\"x\"], \"metrics\": [\"y\"], \"points\": [");
+  guint i;
+
+  g_assert_no_error (error);
+  for (i = 0; i < 401; i++)
+    g_string_append_printf (many, "%s[%u]", i ? "," : "", i);
+  g_string_append (many, "]}");
+
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_SWEEP, "python", code);
+    g_autoptr(WfRunResult) r = NULL;
+
+    job->policy = FALSE;
+    job->sweep_json = g_strdup (specs[0]);
+    r = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_REFUSED);
+    g_assert_cmpuint (r->tables->len, ==, 0);
+  }
+  for (i = 0; i <= G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(WfJob) job = wf_job_new (WF_JOB_SWEEP, "python", code);
+      g_autoptr(WfRunResult) r = NULL;
+
+      job->sweep_json = g_strdup (i < G_N_ELEMENTS (specs) ? specs[i] : many->str);
+      r = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (r->status, !=, WF_RUN_STATUS_OK);
+      g_assert_cmpuint (r->tables->len, ==, 0);
+    }
+  {
+    g_autoptr(WfJob) job = wf_job_new (WF_JOB_SWEEP, "python", code);
+    g_autoptr(WfRunResult) r = NULL;
+    const WfTable *t;
+
+    job->sweep_json = g_strdup ("{\"labels\": [\"x\"], \"metrics\": [\"y\"], \"points\": [[1], [2.5], [-4]]}");
+    r = wf_sandbox_run (sandbox, job, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (r->status, ==, WF_RUN_STATUS_OK);
+    g_assert_nonnull (r->verdict_json);
+    g_assert_cmpuint (r->tables->len, ==, 1);
+    t = g_ptr_array_index (r->tables, 0);
+    g_assert_cmpstr (t->name, ==, "sweep");
+    g_assert_cmpuint (wf_table_get_n_rows (t), ==, 3);
+    g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (t->rows, 1), 1), ==, 5.0);
+    g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (t->rows, 2), 1), ==, -8.0);
+    /* Points report into the table only: no per-point metrics or params. */
+    g_assert_cmpuint (r->metrics->len, ==, 0);
+  }
+}
+
 /* ---- telemetry export and secrets ---- */
 
 static void
@@ -1401,6 +1468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/paste-python", test_paste_python);
   g_test_add_func ("/pipeline/verdict-with-run", test_verdict_with_run);
   g_test_add_func ("/pipeline/sweep-grid", test_sweep_grid);
+  g_test_add_func ("/pipeline/sweep-job-hostile", test_sweep_job_hostile);
   g_test_add_func ("/pipeline/remote", test_remote);
   g_test_add_func ("/pipeline/stream-code", test_stream_code);
   g_test_add_func ("/pipeline/telemetry-export", test_telemetry_export);

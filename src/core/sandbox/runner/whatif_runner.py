@@ -362,12 +362,17 @@ def _sweep(job, code_obj, model_builtins, blocked, proto):
     The points share the process, so they are as isolated from each other as
     one run of the same program is from itself, which is all a sweep needs."""
     import whatif
-    spec = job.get("sweep") or {}
+    spec = job.get("sweep")
+    if not isinstance(spec, dict):
+        spec = {}
     labels = [str(l) for l in spec.get("labels") or []]
     metrics = [str(m) for m in spec.get("metrics") or []]
     points = spec.get("points") or []
     if not labels or not metrics or len(points) > MAX_SWEEP_POINTS or \
-            any(not isinstance(p, list) or len(p) != len(labels) for p in points):
+            not isinstance(points, list) or \
+            any(not isinstance(p, list) or len(p) != len(labels) or
+                any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in p)
+                for p in points):
         _send(proto, {"type": "log", "level": "error", "message": "malformed sweep"})
         return EXIT_ERROR
     base = dict(job.get("overrides") or {})
