@@ -170,6 +170,73 @@ test_routed (gconstpointer data)
                                     1e-9 * MAX (1, fabs (r->value2)));
 }
 
+/* ---- German and Spanish -------------------------------------------------------- */
+
+/* Written as people write them: decimal commas, thousands dots, € after the
+ * number, ¿…?. Each must route like its English twin, with the same figures. */
+static const Routed foreign[] = {
+  { "Wie hoch ist meine monatliche Rate für einen Kredit von 40.000 € zu 7,5 % über 5 Jahre?", WF_INTENT_LOAN_PAYMENT, WF_SLOT_PRINCIPAL, 40000, WF_SLOT_RATE, 0.075 },
+  { "¿Cuánto pago al mes por un préstamo de 40.000 € al 7,5 % a 5 años?", WF_INTENT_LOAN_PAYMENT, WF_SLOT_PRINCIPAL, 40000, WF_SLOT_RATE, 0.075 },
+  { "Monatliche Rate für ein Darlehen von 250.000 € bei 3,85 % Zinsen über 30 Jahre", WF_INTENT_LOAN_PAYMENT, WF_SLOT_TERM_MONTHS, 360, WF_SLOT_RATE, 0.0385 },
+  { "¿Cuál es la cuota mensual de una hipoteca de 180.000 € al 2,9 % durante 25 años?", WF_INTENT_LOAN_PAYMENT, WF_SLOT_PRINCIPAL, 180000, WF_SLOT_TERM_MONTHS, 300 },
+  { "Wie lange dauert es, 8.500 € Schulden auf der Kreditkarte bei 19,9 % Zinsen mit 300 € im Monat abzubezahlen?", WF_INTENT_LOAN_PAYOFF, WF_SLOT_PRINCIPAL, 8500, WF_SLOT_PAYMENT, 300 },
+  { "¿Cuánto tiempo tardo en pagar una deuda de 5.000 € de tarjeta de crédito al 24 % pagando 200 € al mes?", WF_INTENT_LOAN_PAYOFF, WF_SLOT_PRINCIPAL, 5000, WF_SLOT_PAYMENT, 200 },
+  { "Ich habe 180.000 € auf der Bank und gebe 22.000 € im Monat aus. Wie lange reicht mein Geld?", WF_INTENT_CASH_RUNWAY, WF_SLOT_CASH, 180000, WF_SLOT_BURN, 22000 },
+  { "Tengo 120.000 € en el banco y gasto 15.000 € al mes, ¿cuánto tiempo me dura el dinero?", WF_INTENT_CASH_RUNWAY, WF_SLOT_CASH, 120000, WF_SLOT_BURN, 15000 },
+  { "Wenn ich 500 € im Monat zu 5 % über 10 Jahre spare, wie viel habe ich dann?", WF_INTENT_SAVINGS_GROWTH, WF_SLOT_DEPOSIT, 500, WF_SLOT_RATE, 0.05 },
+  { "Si ahorro 300 € al mes al 4,5 % durante 20 años, ¿cuánto tendré?", WF_INTENT_SAVINGS_GROWTH, WF_SLOT_DEPOSIT, 300, WF_SLOT_RATE, 0.045 },
+};
+
+static void
+test_foreign (void)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (foreign); i++)
+    {
+      g_autoptr(WfRoute) route = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *params = NULL;
+
+      route = wf_query_route (foreign[i].question, NULL, &error);
+      g_assert_no_error (error);
+      params = wf_query_params_to_string (route->params);
+      g_test_message ("%s → %s %s (%.2f) %s", foreign[i].question, wf_route_decision_to_string (route->decision),
+                      wf_intent_to_string (route->intent), route->confidence, params);
+      g_assert_cmpstr (wf_route_decision_to_string (route->decision), ==, "route");
+      g_assert_cmpstr (wf_intent_to_string (route->intent), ==, wf_intent_to_string (foreign[i].intent));
+      g_assert_cmpfloat_with_epsilon (wf_query_params_get (route->params, foreign[i].slot1, NAN), foreign[i].value1,
+                                      1e-9 * MAX (1, fabs (foreign[i].value1)));
+      g_assert_cmpfloat_with_epsilon (wf_query_params_get (route->params, foreign[i].slot2, NAN), foreign[i].value2,
+                                      1e-9 * MAX (1, fabs (foreign[i].value2)));
+    }
+}
+
+/* German or Spanish that is not about money is not routed; and English keeps
+ * its own number convention (1.250 is one and a quarter, not 1250). */
+static void
+test_foreign_not_money (void)
+{
+  const char *questions[] = {
+    "Wie wird das Wetter morgen in Berlin und ist es kalt?",
+    "¿Cuál es la capital de Francia y por qué es famosa?",
+  };
+  g_autoptr(WfRoute) english = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (questions); i++)
+    {
+      g_autoptr(WfRoute) route = wf_query_route (questions[i], NULL, NULL);
+
+      g_assert_nonnull (route);
+      g_assert_cmpint (route->decision, !=, WF_ROUTE_DECISION_ROUTE);
+    }
+  english = wf_query_route ("loan of 10,000 at 1.250% over 2 years", NULL, NULL);
+  g_assert_cmpint (english->decision, ==, WF_ROUTE_DECISION_ROUTE);
+  g_assert_cmpfloat_with_epsilon (wf_query_params_get (english->params, WF_SLOT_RATE, NAN), 0.0125, 1e-12);
+  g_assert_cmpfloat_with_epsilon (wf_query_params_get (english->params, WF_SLOT_PRINCIPAL, NAN), 10000, 1e-9);
+}
+
 /* ---- thresholds, clarify, refuse --------------------------------------------- */
 
 static void
@@ -535,6 +602,8 @@ main (int    argc,
       g_autofree char *path = g_strdup_printf ("/router/route/%02u-%s", i, wf_intent_to_string (routed[i].intent));
       g_test_add_data_func (path, &routed[i], test_routed);
     }
+  g_test_add_func ("/router/foreign", test_foreign);
+  g_test_add_func ("/router/foreign-not-money", test_foreign_not_money);
   g_test_add_func ("/router/thresholds", test_thresholds);
   g_test_add_func ("/router/clarify", test_clarify);
   g_test_add_func ("/router/refuse", test_refuse);

@@ -12,6 +12,7 @@
 #include "wf-preferences-window.h"
 #include "wf-window.h"
 #include "wf-pipeline-asker.h"
+#include "wf-pipeline-providers.h"
 
 struct _WfApplication
 {
@@ -66,13 +67,17 @@ wf_application_get_asker (WfApplication *self)
 {
   if (self->asker == NULL && self->store != NULL)
     {
-      g_autofree char *provider = g_settings_get_string (wf_application_get_settings (self), "provider");
+      g_autofree char *setting = g_settings_get_string (wf_application_get_settings (self), "provider");
+      /* "auto": openrouter once its key is set, else offline (as the CLI). */
+      g_autofree char *provider = wf_pipeline_resolve_provider (setting);
+      g_autoptr(WfLlmProvider) remote = g_str_equal (provider, "offline") ? NULL
+                                                                          : wf_pipeline_provider_new (provider);
 
       self->pipeline = wf_pipeline_new (wf_store_get_path (self->store), NULL);
+      if (remote != NULL)
+        wf_pipeline_add_provider (self->pipeline, remote);
       self->asker = wf_pipeline_asker_new (self->pipeline);
-      /* "auto" lets the pipeline choose: offline until a key or server is set. */
-      if (g_strcmp0 (provider, "auto") != 0)
-        wf_pipeline_asker_set_provider (self->asker, provider, NULL);
+      wf_pipeline_asker_set_provider (self->asker, provider, NULL);
     }
 
   return self->asker;

@@ -104,7 +104,7 @@ wf_cli_ask (int    argc,
   g_autofree char *session = NULL;
   g_autofree char *csv = NULL;
   const GOptionEntry entries[] = {
-    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, N_("offline, openrouter, cohere or local"), N_("NAME") },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, N_("auto, offline, openrouter, cohere or local"), N_("NAME") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Model id"), N_("ID") },
     { "session", 0, 0, G_OPTION_ARG_STRING, &session, N_("Continue this session"), N_("ID") },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the result tables as CSV"), N_("FILE") },
@@ -128,6 +128,13 @@ wf_cli_ask (int    argc,
     }
   if (provider == NULL && g_getenv ("WHATIF_PROVIDER") != NULL)
     provider = g_strdup (g_getenv ("WHATIF_PROVIDER"));
+  {
+    /* "auto" (the default): openrouter once its key is set, else offline. */
+    char *resolved = wf_pipeline_resolve_provider (provider);
+
+    g_free (provider);
+    provider = resolved;
+  }
   if (provider != NULL && !g_str_equal (provider, "offline") && !g_str_equal (provider, "openrouter") &&
       !g_str_equal (provider, "cohere") && !g_str_equal (provider, "local"))
     {

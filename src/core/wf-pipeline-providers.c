@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "wf-pipeline-providers.h"
+#include "wf-secrets.h"
 #include "providers/wf-provider-cohere.h"
 #include "providers/wf-provider-local.h"
 #include "providers/wf-provider-offline.h"
@@ -32,4 +33,23 @@ WfLlmProvider *
 wf_pipeline_provider_new (const char *name)
 {
   return wf_pipeline_provider_new_with_url (name, NULL);
+}
+
+char *
+wf_pipeline_resolve_provider (const char *setting)
+{
+  g_autoptr(GError) error = NULL;
+  char *key;
+  gboolean have_key;
+
+  if (setting != NULL && *setting != '\0' && !g_str_equal (setting, "auto"))
+    return g_strdup (setting);
+  /* The environment first, then the keyring; a keyring that cannot be
+   * reached means no key, never an error: offline always works. */
+  key = wf_secrets_lookup_sync (WF_SECRET_OPENROUTER, NULL, &error);
+  have_key = key != NULL;
+  wf_secrets_value_free (key);
+  if (error != NULL)
+    g_debug ("no OpenRouter key from the keyring: %s", error->message);
+  return g_strdup (have_key ? "openrouter" : "offline");
 }

@@ -17,4 +17,10 @@ WfLlmProvider *wf_pipeline_provider_new          (const char *name);
 WfLlmProvider *wf_pipeline_provider_new_with_url (const char *name,
                                                   const char *base_url);
 
+/* The provider a question goes to for the "provider" setting: NULL, "" or
+ * "auto" mean openrouter when an OpenRouter key is set (keyring or
+ * OPENROUTER_API_KEY), else offline; any other name is returned as it is.
+ * The one place the CLI and the app resolve "auto". (transfer full) */
+char          *wf_pipeline_resolve_provider      (const char *setting);
+
 G_END_DECLS

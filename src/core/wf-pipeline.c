@@ -29,8 +29,10 @@
 #include "wf-session.h"
 #include "wf-sql-firewall.h"
 #include "wf-store.h"
+#include "wf-telemetry.h"
 #include "wf-templates.h"
 #include "providers/wf-provider-offline.h"
+#include "providers/wf-provider-openrouter.h"
 
 #define MAX_QUESTION_BYTES WF_QUERY_MAX_LENGTH
 #define MAX_CODE_BYTES WF_REPAIR_DEFAULT_MAX_CODE_SIZE
@@ -47,7 +49,17 @@ struct _WfPipeline
   GMutex      lock;
   WfSandbox  *sandbox;          /* (nullable) until first used */
   GHashTable *providers;        /* name → WfLlmProvider */
+  GPtrArray  *idle_stores;      /* WfStore connections between runs */
+  WfModelRouter *models;        /* nullable until first needed: prices */
+  gboolean    models_loaded;    /* the store's cached catalogue was read */
+  char       *telemetry_url;    /* nullable: export off */
+  char       *telemetry_headers;
 };
+
+/* Connections kept open between runs. Opening one per run cost more than the
+ * rest of the pipeline together: the schema check, the statement cache built
+ * anew, and, when the last connection closed, a WAL checkpoint with its fsync. */
+#define MAX_IDLE_STORES 4
 
 G_DEFINE_FINAL_TYPE (WfPipeline, wf_pipeline, G_TYPE_OBJECT)
 
@@ -111,6 +123,10 @@ wf_pipeline_finalize (GObject *object)
   g_free (self->db_path);
   g_clear_object (&self->sandbox);
   g_clear_pointer (&self->providers, g_hash_table_unref);
+  g_clear_pointer (&self->idle_stores, g_ptr_array_unref);
+  g_free (self->telemetry_url);
+  g_free (self->telemetry_headers);
+  g_clear_object (&self->models);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (wf_pipeline_parent_class)->finalize (object);
 }
@@ -138,6 +154,7 @@ wf_pipeline_init (WfPipeline *self)
 {
   g_mutex_init (&self->lock);
   self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 WfPipeline *
@@ -168,6 +185,95 @@ wf_pipeline_add_provider (WfPipeline    *self,
   g_mutex_unlock (&self->lock);
 }
 
+gboolean
+wf_pipeline_set_telemetry (WfPipeline  *self,
+                           const char  *endpoint,
+                           const char  *headers,
+                           GError     **error)
+{
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (WF_IS_PIPELINE (self), FALSE);
+  if (endpoint != NULL)
+    {
+      url = wf_telemetry_traces_url (endpoint);
+      if (url == NULL)
+        {
+          g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+                       _("The telemetry endpoint must be an http or https address."));
+          return FALSE;
+        }
+    }
+  if (headers != NULL && *headers != '\0')
+    {
+      g_autoptr(GPtrArray) parsed = wf_telemetry_parse_headers (headers, error);
+
+      if (parsed == NULL)
+        return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  g_free (self->telemetry_url);
+  self->telemetry_url = g_strdup (endpoint);
+  g_free (self->telemetry_headers);
+  self->telemetry_headers = g_strdup (headers != NULL && *headers != '\0' ? headers : NULL);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+void
+wf_pipeline_set_model_router (WfPipeline    *self,
+                              WfModelRouter *router)
+{
+  g_return_if_fail (WF_IS_PIPELINE (self));
+  g_return_if_fail (router == NULL || WF_IS_MODEL_ROUTER (router));
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->models, router);
+  /* A router given by the caller has its catalogue already. */
+  self->models_loaded = router != NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+/* The catalogue entry of MODEL_ID with its prices, or NULL (price unknown).
+ * The store's cached catalogue is read once, not per run. */
+static WfModelInfo *
+lookup_model (WfPipeline *self,
+              WfStore    *store,
+              const char *model_id)
+{
+  WfModelRouter *router;
+  WfModelInfo *info;
+
+  if (model_id == NULL)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  if (self->models == NULL)
+    self->models = wf_model_router_new ();
+  if (!self->models_loaded)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!wf_model_router_load_cache (self->models, store, &error))
+        g_debug ("no cached model catalogue, built-in prices only: %s", error->message);
+      self->models_loaded = TRUE;
+    }
+  router = g_object_ref (self->models);
+  g_mutex_unlock (&self->lock);
+  info = wf_model_router_dup_model (router, model_id);
+  g_object_unref (router);
+  return info;
+}
+
+static gboolean
+telemetry_enabled (WfPipeline *self)
+{
+  gboolean enabled;
+
+  g_mutex_lock (&self->lock);
+  enabled = self->telemetry_url != NULL;
+  g_mutex_unlock (&self->lock);
+  return enabled;
+}
+
 static WfLlmProvider *
 dup_provider (WfPipeline *self,
               const char *name)
@@ -195,6 +301,36 @@ dup_sandbox (WfPipeline  *self,
     sb = g_object_ref (self->sandbox);
   g_mutex_unlock (&self->lock);
   return sb;
+}
+
+/* A connection of the pool, or a new one. Each is used by one thread at a
+ * time: taken for a run, given back when the run is over. */
+static WfStore *
+take_store (WfPipeline  *self,
+            GError     **error)
+{
+  WfStore *store = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->idle_stores->len > 0)
+    store = g_ptr_array_steal_index_fast (self->idle_stores, self->idle_stores->len - 1);
+  g_mutex_unlock (&self->lock);
+  if (store == NULL)
+    store = wf_store_open (self->db_path, error);
+  return store;
+}
+
+static void
+give_back_store (WfPipeline *self,
+                 WfStore    *store)   /* (transfer full) */
+{
+  if (store == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  if (self->idle_stores->len < MAX_IDLE_STORES)
+    g_ptr_array_add (self->idle_stores, g_steal_pointer (&store));
+  g_mutex_unlock (&self->lock);
+  g_clear_object (&store);
 }
 
 /* ---- progress on the caller's context ---- */
@@ -240,11 +376,22 @@ typedef struct
   WfBudget      *budget;
   WfIntent       intent;
   WfQueryParams *params;
+  WfTelemetryExporter *exporter;  /* nullable: export off; on the run's connection */
+  GString       *stream_raw;    /* the model's answer so far, while it streams */
+  gsize          stream_pos;    /* decoded up to here */
+  int            stream_state;  /* STREAM_SEEK | STREAM_CODE | STREAM_DONE */
 } Ctx;
+
+enum { STREAM_SEEK, STREAM_CODE, STREAM_DONE };
 
 static void
 ctx_free (Ctx *c)
 {
+  /* The budget and the exporter hold the connection too: they go first. */
+  g_clear_object (&c->budget);
+  g_clear_object (&c->exporter);
+  if (c->self != NULL && c->store != NULL)
+    give_back_store (c->self, g_steal_pointer (&c->store));
   g_clear_object (&c->self);
   g_clear_pointer (&c->context, g_main_context_unref);
   g_clear_pointer (&c->req, wf_run_request_free);
@@ -257,6 +404,8 @@ ctx_free (Ctx *c)
   g_clear_pointer (&c->reservation, wf_reservation_free);
   g_clear_object (&c->budget);
   g_clear_pointer (&c->params, wf_query_params_free);
+  if (c->stream_raw != NULL)
+    g_string_free (c->stream_raw, TRUE);
   g_free (c);
 }
 
@@ -528,11 +677,189 @@ apply_repair (Ctx         *c,
   return TRUE;
 }
 
+static int
+hex_value (char ch)
+{
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+/* \uXXXX at p (p[0] == '\\'); -1 when not all there yet, -2 when malformed. */
+static gint32
+read_u_escape (const char *p,
+               const char *end)
+{
+  gint32 v = 0;
+  int i;
+
+  if (end - p < 6)
+    return -1;
+  if (p[1] != 'u')
+    return -2;
+  for (i = 2; i < 6; i++)
+    {
+      int h = hex_value (p[i]);
+
+      if (h < 0)
+        return -2;
+      v = v * 16 + h;
+    }
+  return v;
+}
+
+/* The code as the model writes it: the "code" member of its JSON answer,
+ * decoded from the streamed text piece by piece, so the app shows Python and
+ * not JSON. Returns the newly decoded text, or NULL. Anything that is not a
+ * JSON answer (a fenced block, prose) shows nothing until the final code. */
+static char *
+code_stream_feed (Ctx        *c,
+                  const char *delta)
+{
+  GString *out = NULL;
+  const char *p, *end;
+
+  if (c->stream_raw == NULL)
+    c->stream_raw = g_string_new (NULL);
+  g_string_append (c->stream_raw, delta);
+  p = c->stream_raw->str + c->stream_pos;
+  end = c->stream_raw->str + c->stream_raw->len;
+
+  if (c->stream_state == STREAM_SEEK)
+    {
+      const char *key = p;
+
+      /* "code" as a key: not escaped inside another string, then : and " */
+      while ((key = strstr (key, "\"code\"")) != NULL)
+        {
+          const char *q = key + 6;
+
+          if (key > c->stream_raw->str && key[-1] == '\\')
+            {
+              key++;
+              continue;
+            }
+          while (q < end && g_ascii_isspace (*q))
+            q++;
+          if (q < end && *q == ':')
+            {
+              q++;
+              while (q < end && g_ascii_isspace (*q))
+                q++;
+              if (q < end && *q == '"')
+                {
+                  c->stream_state = STREAM_CODE;
+                  p = q + 1;
+                  break;
+                }
+            }
+          if (q >= end)
+            break;   /* the rest has not arrived yet: look again from here */
+          key++;
+        }
+      if (c->stream_state == STREAM_SEEK)
+        {
+          /* Keep the tail that may be the start of the key. */
+          c->stream_pos = key != NULL ? (gsize) (key - c->stream_raw->str)
+                                      : c->stream_raw->len > 8 ? c->stream_raw->len - 8 : 0;
+          return NULL;
+        }
+    }
+  if (c->stream_state != STREAM_CODE)
+    return NULL;
+
+  out = g_string_new (NULL);
+  while (p < end)
+    {
+      if (*p == '"')
+        {
+          c->stream_state = STREAM_DONE;
+          p++;
+          break;
+        }
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      if (end - p < 2)
+        break;
+      switch (p[1])
+        {
+        case 'n':
+        case 't':
+        case 'r':
+        case 'b':
+        case 'f':
+          g_string_append_c (out, p[1] == 'n' ? '\n' : p[1] == 't' ? '\t' : p[1] == 'r' ? '\r'
+                                  : p[1] == 'b' ? '\b' : '\f');
+          p += 2;
+          break;
+        case '/':
+        case '\\':
+        case '"':
+          g_string_append_c (out, p[1]);
+          p += 2;
+          break;
+        case 'u':
+          {
+            gint32 u = read_u_escape (p, end);
+            gint32 lo;
+
+            if (u == -1)
+              goto wait;
+            if (u == -2)
+              {
+                c->stream_state = STREAM_DONE;   /* not JSON after all: stop showing */
+                goto wait;
+              }
+            if (u >= 0xD800 && u <= 0xDBFF)
+              {
+                lo = read_u_escape (p + 6, end);
+                if (lo == -1)
+                  goto wait;
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    g_string_append_unichar (out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+                    p += 12;
+                    break;
+                  }
+                u = 0xFFFD;
+              }
+            else if (u >= 0xDC00 && u <= 0xDFFF)
+              u = 0xFFFD;
+            g_string_append_unichar (out, u);
+            p += 6;
+          }
+          break;
+        default:
+          c->stream_state = STREAM_DONE;
+          goto wait;
+        }
+    }
+wait:
+  c->stream_pos = p - c->stream_raw->str;
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 code_delta (const char *delta,
             gpointer    user_data)
 {
-  post (user_data, SIGNAL_CODE_DELTA, delta, 0, NULL);
+  Ctx *c = user_data;
+  g_autofree char *code = code_stream_feed (c, delta);
+
+  if (code != NULL)
+    post (c, SIGNAL_CODE_DELTA, code, 0, NULL);
 }
 
 /* One model call, counted into the current span and the run's tokens. */
@@ -554,6 +881,11 @@ call_model (Ctx            *c,
   gp.stream = c->context != NULL;
   gp.on_delta = code_delta;
   gp.on_delta_data = c;
+  /* Each call streams a whole new answer. */
+  if (c->stream_raw != NULL)
+    g_string_truncate (c->stream_raw, 0);
+  c->stream_pos = 0;
+  c->stream_state = STREAM_SEEK;
   gen = wf_llm_provider_generate (provider, messages, &gp, c->cancellable, error);
   wf_generate_params_clear (&gp);
   if (gen == NULL)
@@ -621,6 +953,67 @@ check_sql (Ctx     *c,
   return g_steal_pointer (&verdict);
 }
 
+/* Stores the verdict on the run; FALSE (outcome blocked, span ended) when it
+ * does not allow the code. The firewall span is the current one. */
+static gboolean
+apply_verdict (Ctx             *c,
+               const WfVerdict *verdict,
+               const char      *checker)
+{
+  {
+    g_autoptr(JsonNode) node = wf_verdict_to_json_node (verdict);
+    JsonObject *obj = json_node_get_object (node);
+
+    if (checker != NULL)
+      json_object_set_string_member (obj, "checker", checker);
+    g_free (c->run->verdict_json);
+    c->run->verdict_json = json_to_string (node, FALSE);
+  }
+  if (!wf_verdict_is_allowed (verdict))
+    {
+      const WfRule *rule = verdict->rules->len > 0 ? g_ptr_array_index (verdict->rules, 0) : NULL;
+      g_autofree char *msg = g_strdup_printf (_("The firewall stopped this program before it ran: %s "
+                                                "(line %d). Nothing was executed."),
+                                              rule ? rule->message : _("a forbidden operation"),
+                                              rule ? rule->line : 0);
+      stage_end (c, "blocked");
+      set_outcome (c, WF_OUTCOME_BLOCKED, msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+policy_installed (void)
+{
+  static gsize once = 0;
+  static gboolean installed;
+
+  /* The runner directory does not change while the process runs. */
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *path = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
+
+      installed = g_file_test (path, G_FILE_TEST_EXISTS);
+      g_once_init_leave (&once, 1);
+    }
+  return installed;
+}
+
+/* The local backends run the runner's policy check in the job itself, before
+ * any of the code runs, and report its verdict with the result: one sandbox
+ * job instead of a check job followed by a run job that checks again. */
+static gboolean
+checks_in_job (Ctx *c)
+{
+  const char *backend;
+
+  if (g_strcmp0 (c->run->language, "python") != 0 || !policy_installed ())
+    return FALSE;
+  backend = wf_sandbox_get_name (c->sandbox);
+  return g_strcmp0 (backend, "bwrap") == 0 || g_strcmp0 (backend, "flatpak") == 0;
+}
+
 static gboolean
 verdict_allows (Ctx *c)
 {
@@ -656,27 +1049,42 @@ verdict_allows (Ctx *c)
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       return FALSE;
     }
-  {
-    g_autoptr(JsonNode) node = wf_verdict_to_json_node (verdict);
-    JsonObject *obj = json_node_get_object (node);
+  if (!apply_verdict (c, verdict, local ? "host" : NULL))
+    return FALSE;
+  stage_end (c, local ? "ok-host" : "ok");
+  return TRUE;
+}
 
-    if (local)
-      json_object_set_string_member (obj, "checker", "host");
-    g_free (c->run->verdict_json);
-    c->run->verdict_json = json_to_string (node, FALSE);
-  }
-  if (!wf_verdict_is_allowed (verdict))
+/* The firewall span of a job that checked its own code: ends it with the
+ * verdict the runner sent. The runner's wall time is the execution's, the
+ * rest of the job's time (hand-over and the check) the firewall's. */
+static gboolean
+job_verdict_allows (Ctx               *c,
+                    const WfRunResult *r,
+                    gint64             exec_us)
+{
+  g_autoptr(WfVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  c->span->duration_us += exec_us;   /* the start, moved: the firewall ends where the run began */
+  if (r->verdict_json == NULL)
     {
-      const WfRule *rule = verdict->rules->len > 0 ? g_ptr_array_index (verdict->rules, 0) : NULL;
-      g_autofree char *msg = g_strdup_printf (_("The firewall stopped this program before it ran: %s "
-                                                "(line %d). Nothing was executed."),
-                                              rule ? rule->message : _("a forbidden operation"),
-                                              rule ? rule->line : 0);
-      stage_end (c, "blocked");
-      set_outcome (c, WF_OUTCOME_BLOCKED, msg);
+      stage_end (c, "error");
+      set_outcome (c, WF_OUTCOME_SANDBOX_ERROR,
+                   r->error_message ? r->error_message
+                                    : _("The sandbox ran the job without the firewall’s verdict."));
       return FALSE;
     }
-  stage_end (c, local ? "ok-host" : "ok");
+  verdict = wf_verdict_from_json (r->verdict_json, -1, &error);
+  if (verdict == NULL)
+    {
+      stage_end (c, "error");
+      set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
+      return FALSE;
+    }
+  if (!apply_verdict (c, verdict, NULL))
+    return FALSE;
+  stage_end (c, "ok");
   return TRUE;
 }
 
@@ -738,11 +1146,10 @@ execute (Ctx     *c,
          GError **error)
 {
   g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, c->run->language, c->run->code);
-  g_autofree char *policy_path = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
 
-  /* The audit hook runs with the job when the runner has the policy; the
-   * static verdict above was already required. */
-  job->policy = g_file_test (policy_path, G_FILE_TEST_EXISTS);
+  /* The static check and the audit hook run with the job when the runner has
+   * the policy; a verdict was already required or comes with the result. */
+  job->policy = policy_installed ();
   add_overrides (job, c->req->overrides);
   add_workbook (job, c->store);
   return wf_sandbox_run (c->sandbox, job, NULL, NULL, c->cancellable, error);
@@ -815,9 +1222,12 @@ stage_execute (Ctx           *c,
   g_autoptr(GError) error = NULL;
   g_autoptr(WfRunResult) r = NULL;
   gboolean repaired = FALSE;
+  gboolean in_job;
 
 again:
-  stage_begin (c, repaired ? "execute-repaired" : "execute");
+  /* No verdict yet: the job checks the code itself (checks_in_job). */
+  in_job = c->run->verdict_json == NULL && checks_in_job (c);
+  stage_begin (c, in_job ? "firewall" : repaired ? "execute-repaired" : "execute");
   r = execute (c, &error);
   if (r == NULL)
     {
@@ -826,6 +1236,21 @@ again:
       stage_end (c, "error");
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       return;
+    }
+  if (in_job && g_cancellable_is_cancelled (c->cancellable))
+    {
+      check_cancelled (c);   /* ends the firewall span; the verdict may be missing */
+      return;
+    }
+  if (in_job)
+    {
+      gint64 exec_us = CLAMP (r->wall_ms * 1000, 0, g_get_monotonic_time () - c->span->duration_us);
+
+      if (!job_verdict_allows (c, r, exec_us))
+        return;
+      stage_begin (c, repaired ? "execute-repaired" : "execute");
+      c->span->duration_us -= exec_us;
+      c->span->start_us -= exec_us;
     }
   c->span->sandbox_seconds = r->wall_ms / 1000.0;
   if (g_cancellable_is_cancelled (c->cancellable))
@@ -864,7 +1289,8 @@ again:
           stage_end (c, "ok");
           repaired = TRUE;
           g_clear_pointer (&r, wf_run_result_free);
-          if (!verdict_allows (c))
+          g_clear_pointer (&c->run->verdict_json, g_free);
+          if (!checks_in_job (c) && !verdict_allows (c))
             return;
           goto again;
         }
@@ -1031,13 +1457,18 @@ stage_generate (Ctx            *c,
 
 static gboolean
 stage_budget (Ctx           *c,
-              WfLlmProvider *provider)
+              WfLlmProvider *provider,
+              GPtrArray     *messages)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(WfModelInfo) model = NULL;
+  g_autoptr(GString) prompt = g_string_new (NULL);
   WfCostEstimate est;
   g_autofree char *key = NULL;
   g_autofree char *uuid = NULL;
   gboolean is_free = wf_llm_provider_is_free (provider);
+  const char *model_id = c->req->model;
+  guint i;
 
   stage_begin (c, "budget");
   if (is_free)
@@ -1045,7 +1476,17 @@ stage_budget (Ctx           *c,
       stage_end (c, "free");
       return TRUE;
     }
-  wf_budget_estimate (NULL, FALSE, c->req->text, MAX_OUTPUT_TOKENS, 2.0, 0, &est);
+  /* The chosen model's catalogue prices, for the whole prompt that will be
+   * sent (system prompt and history included); an unknown model is priced
+   * conservatively and the run flagged "cost estimated". */
+  if (model_id == NULL && g_str_equal (wf_llm_provider_get_name (provider), "openrouter"))
+    model_id = WF_OPENROUTER_DEFAULT_MODEL;
+  model = lookup_model (c->self, c->store, model_id);
+  for (i = 0; messages != NULL && i < messages->len; i++)
+    g_string_append (prompt, ((WfChatMessage *) g_ptr_array_index (messages, i))->content);
+  if (prompt->len == 0)
+    g_string_append (prompt, c->req->text);
+  wf_budget_estimate (model, FALSE, prompt->str, MAX_OUTPUT_TOKENS, 2.0, 0, &est);
   c->budget = wf_budget_new (c->store);
   uuid = g_uuid_string_random ();
   key = g_strdup_printf ("run:%s", uuid);
@@ -1087,6 +1528,11 @@ stage_settle (Ctx *c)
   stage_begin (c, "settle");
   if (c->reservation != NULL)
     {
+      /* Tokens without a reported cost are priced from the catalogue. */
+      g_autoptr(WfModelInfo) model = lookup_model (c->self, c->store,
+                                                     c->run->model ? c->run->model : c->reservation->model);
+
+      actual.model = model;
       actual.has_reported_cost = reported && any;
       actual.reported_micros = llm;
       actual.has_usage = any;
@@ -1102,8 +1548,41 @@ stage_settle (Ctx *c)
   stage_end (c, c->settlement ? "ok" : "free");
 }
 
+/* Queues the run's trace in the outbox when export is on. A trace that cannot
+ * be queued is logged and dropped: the run itself is already safe. */
 static void
-run_thread (GTask        *task,
+telemetry_enqueue (Ctx *c)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *headers = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&c->self->lock);
+  url = g_strdup (c->self->telemetry_url);
+  headers = g_strdup (c->self->telemetry_headers);
+  g_mutex_unlock (&c->self->lock);
+  if (url == NULL)
+    return;
+  c->exporter = wf_telemetry_exporter_new (c->store);
+  /* Never the error's text for the headers: it could quote a credential. */
+  if (!wf_telemetry_exporter_set_endpoint (c->exporter, url, NULL) ||
+      (headers != NULL && !wf_telemetry_exporter_set_headers_from_string (c->exporter, headers, NULL)))
+    {
+      g_warning ("telemetry export is misconfigured; run %" PRId64 " was not queued", c->run->id);
+      g_clear_object (&c->exporter);
+      return;
+    }
+  key = g_strdup_printf ("run-%" PRId64, c->run->id);
+  if (!wf_telemetry_exporter_enqueue_run (c->exporter, key, c->run->session_id, c->run->spans, &error))
+    {
+      g_warning ("the trace of run %" PRId64 " was not queued: %s", c->run->id, error->message);
+      g_clear_object (&c->exporter);
+    }
+}
+
+static void
+run_stages (GTask        *task,
             gpointer      source,
             gpointer      task_data,
             GCancellable *cancellable)
@@ -1118,7 +1597,7 @@ run_thread (GTask        *task,
 
   (void) source;
   (void) cancellable;
-  c->store = wf_store_open (c->self->db_path, &error);
+  c->store = take_store (c->self, &error);
   if (c->store == NULL)
     {
       g_task_return_new_error (task, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_STORE, "%s", error->message);
@@ -1201,7 +1680,7 @@ run_thread (GTask        *task,
       if (check_cancelled (c))
         goto persist;
       messages = stage_session (c, use_template);
-      if (!stage_budget (c, provider))
+      if (!stage_budget (c, provider, messages))
         goto persist;
       if (!stage_generate (c, provider, use_template, messages))
         goto persist;
@@ -1222,15 +1701,16 @@ run_thread (GTask        *task,
       set_outcome (c, WF_OUTCOME_SANDBOX_ERROR, error->message);
       goto persist;
     }
-  if (!verdict_allows (c))
+  if (!checks_in_job (c) && !verdict_allows (c))
     goto persist;
   if (check_cancelled (c))
     goto persist;
   stage_execute (c, use_template ? NULL : provider, messages);
 
 persist:
+  /* The trace is queued once the run is stored, with every stage in it. */
   stage_begin (c, "telemetry");
-  stage_end (c, "ok");
+  stage_end (c, telemetry_enabled (c->self) ? "export" : "off");
   stage_settle (c);
   if (c->run->outcome != WF_OUTCOME_ANSWERED && c->run->answer == NULL)
     c->run->answer = g_strdup (c->run->message);
@@ -1262,7 +1742,37 @@ persist:
   }
   stage_begin (c, "reply");
   stage_end (c, "ok");
+  telemetry_enqueue (c);
   g_task_return_pointer (task, g_steal_pointer (&c->run), (GDestroyNotify) wf_run_free);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Ctx *c = task_data;
+
+  run_stages (task, source, task_data, cancellable);
+  if (c->exporter != NULL)
+    {
+      /* After the result is on its way: the caller does not wait for the
+       * collector (a sync caller does). What cannot be sent stays queued. */
+      WfTelemetryFlushReport report = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (!wf_telemetry_exporter_flush (c->exporter, NULL, &report, &error))
+        g_debug ("telemetry not sent: %s", error->message);
+      else
+        g_debug ("telemetry: %u sent, %u deferred, %" G_GINT64_FORMAT " queued",
+                 report.sent, report.deferred, report.remaining);
+    }
+  /* The connection goes back to the pool now, not when the caller drops the
+   * task: the next run may already be waiting for one. */
+  g_clear_object (&c->exporter);
+  g_clear_object (&c->budget);
+  give_back_store (c->self, g_steal_pointer (&c->store));
 }
 
 static GTask *
@@ -1342,6 +1852,94 @@ axis_points (const WfSweepAxis *a)
   return n > WF_PIPELINE_MAX_SWEEP_POINTS ? WF_PIPELINE_MAX_SWEEP_POINTS + 1 : (guint) n;
 }
 
+static double
+axis_value (const WfSweepAxis *axis,
+            guint              i)
+{
+  return axis->from + i * axis->step;
+}
+
+/* The whole sweep as one sandbox job: the checked code runs once per point in
+ * one process, so the fork and its copy-on-write faults are paid once and not
+ * per point. NULL with no error when the backend cannot run sweep jobs. */
+static WfTable *
+sweep_in_one_job (WfSandbox          *sandbox,
+                  WfStore            *store,
+                  const WfRun        *run,
+                  const WfSweepAxis  *axes,
+                  guint               n_axes,
+                  guint               n0,
+                  guint               n1,
+                  const char * const *metrics,
+                  GCancellable       *cancellable,
+                  GError            **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) spec = NULL;
+  g_autoptr(WfJob) job = NULL;
+  g_autoptr(WfRunResult) r = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint i, j, k, n_columns = n_axes;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "labels");
+  json_builder_begin_array (b);
+  for (i = 0; i < n_axes; i++)
+    json_builder_add_string_value (b, axes[i].label);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "metrics");
+  json_builder_begin_array (b);
+  for (k = 0; metrics[k] != NULL; k++, n_columns++)
+    json_builder_add_string_value (b, metrics[k]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "points");
+  json_builder_begin_array (b);
+  for (i = 0; i < n0; i++)
+    for (j = 0; j < n1; j++)
+      {
+        json_builder_begin_array (b);
+        wf_json_add_double (b, axis_value (&axes[0], i));
+        if (n_axes == 2)
+          wf_json_add_double (b, axis_value (&axes[1], j));
+        json_builder_end_array (b);
+      }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  spec = json_builder_get_root (b);
+
+  job = wf_job_new (WF_JOB_SWEEP, "python", run->code);
+  job->policy = TRUE;
+  job->sweep_json = json_to_string (spec, FALSE);
+  add_workbook (job, store);
+  /* One job does the work of n: its time limits grow with the points. */
+  job->limits.wall_ms += (gint64) n0 * n1 * 250;
+  job->limits.cpu_ms += (gint64) n0 * n1 * 200;
+
+  r = wf_sandbox_run (sandbox, job, NULL, NULL, cancellable, &local_error);
+  if (r == NULL)
+    {
+      if (g_error_matches (local_error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID))
+        return NULL;   /* a backend without sweep jobs (E2B): one job per point */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (r->status == WF_RUN_STATUS_REFUSED)
+    return NULL;
+  if (r->status == WF_RUN_STATUS_OK)
+    for (i = 0; i < r->tables->len; i++)
+      {
+        WfTable *t = g_ptr_array_index (r->tables, i);
+
+        if (g_strcmp0 (t->name, "sweep") == 0 && t->columns->len == n_columns &&
+            json_array_get_length (t->rows) == n0 * n1)
+          return g_ptr_array_steal_index (r->tables, i);
+      }
+  g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+               _("The sweep could not run: %s"),
+               r->error_message ? r->error_message : wf_run_status_to_string (r->status));
+  return NULL;
+}
+
 WfTable *
 wf_pipeline_sweep (WfPipeline         *self,
                    gint64              run_id,
@@ -1355,6 +1953,7 @@ wf_pipeline_sweep (WfPipeline         *self,
   g_autoptr(WfRun) run = NULL;
   g_autoptr(WfSandbox) sandbox = NULL;
   g_autoptr(WfTable) table = NULL;
+  g_autoptr(GError) local_error = NULL;
   guint n0, n1, i, j, k;
 
   g_return_val_if_fail (WF_IS_PIPELINE (self), NULL);
@@ -1376,10 +1975,11 @@ wf_pipeline_sweep (WfPipeline         *self,
                    WF_PIPELINE_MAX_SWEEP_POINTS, n0 * n1);
       return NULL;
     }
-  store = wf_store_open (self->db_path, error);
+  store = take_store (self, error);
   if (store == NULL)
     return NULL;
   run = wf_store_load_run (store, run_id, error);
+  give_back_store (self, g_steal_pointer (&store));
   if (run == NULL)
     return NULL;
   if (run->code == NULL)
@@ -1388,9 +1988,34 @@ wf_pipeline_sweep (WfPipeline         *self,
                    _("Run %" PRId64 " has no code to sweep."), run_id);
       return NULL;
     }
+  if (g_strcmp0 (run->language, "python") == 0)
+    {
+      /* Only code the firewall already let through, unchanged since. */
+      g_autoptr(WfVerdict) verdict = run->verdict_json ? wf_verdict_from_json (run->verdict_json, -1, NULL) : NULL;
+      g_autofree char *hash = wf_sha256_hex (run->code);
+
+      if (verdict == NULL || !wf_verdict_is_allowed (verdict) || g_strcmp0 (hash, run->code_hash) != 0)
+        {
+          g_set_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_INVALID,
+                       _("Run %" PRId64 " was not allowed by the firewall, so it cannot be swept."), run_id);
+          return NULL;
+        }
+    }
   sandbox = dup_sandbox (self, error);
   if (sandbox == NULL)
     return NULL;
+
+  if (g_strcmp0 (run->language, "python") == 0)
+    {
+      table = sweep_in_one_job (sandbox, store, run, axes, n_axes, n0, n1, metrics, cancellable, &local_error);
+      if (table != NULL)
+        return g_steal_pointer (&table);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
 
   table = wf_table_new ("sweep");
   for (i = 0; i < n_axes; i++)
@@ -1404,8 +2029,8 @@ wf_pipeline_sweep (WfPipeline         *self,
         g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, run->language ? run->language : "python", run->code);
         g_autoptr(WfRunResult) r = NULL;
         JsonArray *row = json_array_new ();
-        double v0 = axes[0].from + i * axes[0].step;
-        double v1 = n_axes == 2 ? axes[1].from + j * axes[1].step : 0;
+        double v0 = axis_value (&axes[0], i);
+        double v1 = n_axes == 2 ? axis_value (&axes[1], j) : 0;
 
         add_workbook (job, store);
         wf_job_set_override (job, axes[0].label, v0);

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "wf-llm-provider.h"
+#include "wf-model-router.h"
 #include "wf-sandbox.h"
 #include "wf-types.h"
 
@@ -58,6 +59,22 @@ WfPipeline *wf_pipeline_new          (const char           *db_path,
 /* Registers a provider under its name (offline is always there). */
 void        wf_pipeline_add_provider (WfPipeline           *self,
                                       WfLlmProvider        *provider);
+
+/* Export of every run's trace (OTLP/HTTP with JSON: one trace per run, a
+ * span per stage) through the store's outbox, flushed after each run on its
+ * worker thread. endpoint NULL turns it off, the default: then nothing is
+ * queued or sent. headers: nullable, "name=value,…" as OTEL_EXPORTER_OTLP_HEADERS
+ * (for Langfuse, "Authorization=Basic …"); kept in memory only. */
+gboolean    wf_pipeline_set_telemetry (WfPipeline           *self,
+                                      const char           *endpoint,
+                                      const char           *headers,
+                                      GError              **error);
+
+/* The model catalogue whose prices the budget estimate and the settlement
+ * use (nullable: the pipeline's own, built-in defaults plus the store's
+ * cached list, read once). */
+void        wf_pipeline_set_model_router (WfPipeline        *self,
+                                          WfModelRouter     *router);
 
 /* Signals: "stage-started" (name), "stage-finished" (name, ms, status),
  * "code-delta" (text), all on the thread-default main context of the caller. */

@@ -1967,6 +1967,229 @@ wf_query_mentions_data (const char         *text,
   return FALSE;
 }
 
+/* ---- German and Spanish ------------------------------------------------- */
+
+/* The router's lexicon is English. A German or Spanish question is first
+ * rewritten word by word into the English the router knows, and its numbers
+ * into the English convention (40.000 → 40000, 7,5 → 7.5), so the same intents
+ * and roles apply. Only text that reads as German or Spanish is touched. */
+
+typedef struct
+{
+  const char *from;   /* lower case, whole words */
+  const char *to;
+} Phrase;
+
+static const Phrase german_phrases[] = {
+  { "wie hoch ist meine monatliche rate", "what is my monthly payment" },
+  { "wie hoch ist die monatliche rate", "what is the monthly payment" },
+  { "wie hoch ist meine rate", "what is my monthly payment" },
+  { "monatliche rate", "monthly payment" }, { "monatsrate", "monthly payment" },
+  { "wie lange reicht mein geld", "how long will my cash last" },
+  { "wie lange reicht das geld", "how long will the cash last" },
+  { "wie viel habe ich dann", "how much will i have" }, { "wie viel habe ich", "how much will i have" },
+  { "wie lange dauert es", "how long until" }, { "wie lange", "how long" },
+  { "wie viel", "how much" }, { "wieviel", "how much" }, { "was kostet", "what is the cost of" },
+  { "abbezahlt", "paid off" }, { "abbezahlen", "pay off" }, { "zurückzahlen", "pay off" },
+  { "kreditkarte", "credit card" }, { "kredit", "loan" }, { "darlehen", "loan" },
+  { "hypothek", "mortgage" }, { "baufinanzierung", "mortgage" }, { "schulden", "debt" },
+  { "zinssatz", "interest rate" }, { "zinsen", "interest" }, { "zins", "interest" },
+  { "pro monat", "per month" }, { "im monat", "a month" }, { "monatlich", "monthly" },
+  { "pro jahr", "per year" }, { "im jahr", "a year" }, { "jährlich", "annually" },
+  { "jahren", "years" }, { "jahre", "years" }, { "jahr", "year" },
+  { "monaten", "months" }, { "monate", "months" }, { "monat", "month" },
+  { "wochen", "weeks" }, { "tagen", "days" }, { "tage", "days" },
+  { "laufzeit", "term" }, { "rate", "payment" }, { "raten", "payments" },
+  { "sparen", "save" }, { "spare", "save" }, { "sparplan", "savings plan" },
+  { "gewinnschwelle", "break-even" }, { "break-even-punkt", "break-even point" },
+  { "fixkosten", "fixed costs" }, { "variable kosten", "variable cost" }, { "kosten", "costs" },
+  { "umsatz", "revenue" }, { "preis", "price" }, { "stückpreis", "unit price" },
+  { "kunden", "customers" }, { "mitarbeiter", "employees" }, { "gehalt", "salary" },
+  { "auf der bank", "in the bank" }, { "auf dem konto", "in the bank" }, { "bargeld", "cash" },
+  { "ausgaben", "spending" }, { "verbrenne", "burn" }, { "gebe", "spend" }, { "geld", "cash" },
+  { "wenn", "if" }, { "falls", "if" }, { "dann", "then" },
+  { "über", "over" }, { "für", "for" }, { "zu", "at" }, { "bei", "at" }, { "von", "of" },
+  { "einen", "a" }, { "eine", "a" }, { "ein", "a" }, { "meine", "my" }, { "mein", "my" },
+  { "ich", "i" }, { "habe", "have" }, { "und", "and" }, { "ist", "is" }, { "wie", "how" },
+};
+
+static const Phrase spanish_phrases[] = {
+  { "cuánto pago al mes", "what is my monthly payment" },
+  { "cuanto pago al mes", "what is my monthly payment" },
+  { "cuál es la cuota mensual", "what is the monthly payment" },
+  { "cual es la cuota mensual", "what is the monthly payment" },
+  { "cuota mensual", "monthly payment" }, { "pago mensual", "monthly payment" },
+  { "cuánto tendré", "how much will i have" }, { "cuanto tendre", "how much will i have" },
+  { "cuánto tiempo me dura el dinero", "how long will my cash last" },
+  { "cuanto tiempo me dura el dinero", "how long will my cash last" },
+  { "cuánto tiempo", "how long" }, { "cuanto tiempo", "how long" },
+  { "cuánto", "how much" }, { "cuanto", "how much" },
+  { "tarjeta de crédito", "credit card" }, { "tarjeta de credito", "credit card" },
+  { "préstamo", "loan" }, { "prestamo", "loan" }, { "crédito", "loan" }, { "credito", "loan" },
+  { "hipoteca", "mortgage" }, { "deuda", "debt" },
+  { "tasa de interés", "interest rate" }, { "tipo de interés", "interest rate" },
+  { "tasa de interes", "interest rate" }, { "tipo de interes", "interest rate" },
+  { "intereses", "interest" }, { "interés", "interest" }, { "interes", "interest" },
+  { "al mes", "a month" }, { "por mes", "per month" }, { "mensual", "monthly" },
+  { "al año", "a year" }, { "por año", "per year" }, { "anual", "annual" },
+  { "años", "years" }, { "año", "year" }, { "meses", "months" }, { "mes", "month" },
+  { "semanas", "weeks" }, { "días", "days" }, { "dias", "days" },
+  { "plazo", "term" }, { "pagar", "pay off" }, { "pago", "pay" },
+  { "ahorrar", "save" }, { "ahorro", "save" },
+  { "punto de equilibrio", "break-even point" }, { "costos fijos", "fixed costs" },
+  { "costes fijos", "fixed costs" }, { "costo variable", "variable cost" },
+  { "coste variable", "variable cost" }, { "costos", "costs" }, { "costes", "costs" },
+  { "ingresos", "revenue" }, { "precio", "price" }, { "clientes", "customers" },
+  { "empleados", "employees" }, { "sueldo", "salary" }, { "salario", "salary" },
+  { "en el banco", "in the bank" }, { "en la cuenta", "in the bank" }, { "gasto", "burn" },
+  { "gastos", "spending" }, { "dinero", "cash" }, { "si", "if" },
+  { "al", "at" }, { "durante", "over" }, { "por", "for" }, { "para", "for" }, { "de", "of" },
+  { "un", "a" }, { "una", "a" }, { "mi", "my" }, { "mis", "my" }, { "tengo", "i have" },
+  { "y", "and" }, { "es", "is" }, { "en", "in" },
+};
+
+static const char *german_markers[] = {
+  "kredit", "darlehen", "wie", "ist", "meine", "für", "über", "jahre", "jahren", "monate",
+  "monaten", "einen", "ich", "und", "monatliche", "zinsen", "rate", "hypothek", "laufzeit", NULL,
+};
+
+static const char *spanish_markers[] = {
+  "préstamo", "prestamo", "cuánto", "cuanto", "pago", "al", "mes", "años", "por", "meses",
+  "mi", "crédito", "hipoteca", "cuota", "interés", "tengo", "durante", "¿cuánto", "¿cuanto", NULL,
+};
+
+static gboolean
+is_word_char (const char *p)
+{
+  gunichar ch = g_utf8_get_char (p);
+
+  return g_unichar_isalnum (ch) || ch == '-';
+}
+
+static guint
+count_markers (char * const *words,
+               const char  **markers)
+{
+  guint i, n = 0;
+
+  for (i = 0; words[i] != NULL; i++)
+    if (g_strv_contains (markers, words[i]))
+      n++;
+  return n;
+}
+
+/* 40.000 → 40000, 1.250.000,50 → 1250000.50, 7,5 → 7.5, "500 €" → "500 euros". */
+static void
+append_european_number (GString     *out,
+                        const char **inout)
+{
+  const char *p = *inout;
+
+  while (*p != '\0')
+    {
+      if (g_ascii_isdigit (*p))
+        g_string_append_c (out, *p++);
+      else if (*p == '.' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && g_ascii_isdigit (p[3]) &&
+               !g_ascii_isdigit (p[4]))
+        p++;   /* thousands */
+      else if (*p == ',' && g_ascii_isdigit (p[1]))
+        {
+          g_string_append_c (out, '.');
+          p++;
+        }
+      else
+        break;
+    }
+  *inout = p;
+}
+
+static char *
+normalise_foreign (const char *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text, -1);
+  g_auto(GStrv) words = g_strsplit_set (lower, " \t\r\n,.;:!?¿¡()", -1);
+  const Phrase *phrases;
+  gsize n_phrases;
+  GString *out;
+  guint de = count_markers (words, german_markers);
+  guint es = count_markers (words, spanish_markers);
+  const char *p;
+
+  if (de >= 2 && de > es)
+    {
+      phrases = german_phrases;
+      n_phrases = G_N_ELEMENTS (german_phrases);
+    }
+  else if (es >= 2 && es > de)
+    {
+      phrases = spanish_phrases;
+      n_phrases = G_N_ELEMENTS (spanish_phrases);
+    }
+  else
+    return NULL;
+
+  out = g_string_sized_new (strlen (lower) + 32);
+  p = lower;
+  while (*p != '\0')
+    {
+      gboolean at_word_start = p == lower || !is_word_char (g_utf8_prev_char (p));
+      gsize k;
+
+      if (g_ascii_isdigit (*p) && at_word_start)
+        {
+          const char *q;
+
+          append_european_number (out, &p);
+          q = p;
+          while (*q == ' ')
+            q++;
+          if (strncmp (q, "\xe2\x82\xac", 3) == 0)
+            {
+              g_string_append (out, " euros");
+              p = q + 3;
+            }
+          continue;
+        }
+      if (at_word_start && is_word_char (p))
+        {
+          for (k = 0; k < n_phrases; k++)
+            {
+              gsize n = strlen (phrases[k].from);
+
+              if (strncmp (p, phrases[k].from, n) == 0 && (p[n] == '\0' || !is_word_char (p + n)))
+                {
+                  g_string_append (out, phrases[k].to);
+                  p += n;
+                  break;
+                }
+            }
+          if (k < n_phrases)
+            continue;
+          /* Any other word is copied whole. */
+          while (*p != '\0' && is_word_char (p))
+            {
+              const char *next = g_utf8_next_char (p);
+
+              g_string_append_len (out, p, next - p);
+              p = next;
+            }
+          continue;
+        }
+      if (strncmp (p, "\xc2\xbf", 2) == 0 || strncmp (p, "\xc2\xa1", 2) == 0)
+        {
+          p += 2;   /* ¿ ¡ */
+          continue;
+        }
+      {
+        const char *next = g_utf8_next_char (p);
+
+        g_string_append_len (out, p, next - p);
+        p = next;
+      }
+    }
+  return g_string_free (out, FALSE);
+}
+
 WfRoute *
 wf_query_route (const char            *text,
                 const WfQueryContext  *context,
@@ -1976,6 +2199,7 @@ wf_query_route (const char            *text,
   g_autoptr(WfRoute) route = NULL;
   g_autoptr(GPtrArray) quantities = NULL;
   g_autofree char *lower = NULL;
+  g_autofree char *foreign = NULL;
   g_auto(GStrv) words = NULL;
   int scores[WF_INTENT_LAST];
   int best = WF_INTENT_NONE;
@@ -1997,6 +2221,9 @@ wf_query_route (const char            *text,
                    WF_QUERY_MAX_LENGTH);
       return NULL;
     }
+  foreign = normalise_foreign (text);
+  if (foreign != NULL)
+    text = foreign;
   /* Not stripped: the quantities' byte offsets index this same text. */
   lower = g_ascii_strdown (text, -1);
   if (strspn (lower, " \t\r\n") == strlen (lower))

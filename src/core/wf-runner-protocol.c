@@ -611,6 +611,9 @@ wf_runner_job_to_json (const WfJob *job)
     case WF_JOB_IMPORT:
       kind = "import";
       break;
+    case WF_JOB_SWEEP:
+      kind = "sweep";
+      break;
     case WF_JOB_RUN:
     default:
       kind = "run";
@@ -688,6 +691,16 @@ wf_runner_job_to_json (const WfJob *job)
     json_builder_add_string_value (b, job->workbook_path);
   else
     json_builder_add_null_value (b);
+  if (job->sweep_json != NULL)
+    {
+      JsonNode *sweep = json_from_string (job->sweep_json, NULL);
+
+      json_builder_set_member_name (b, "sweep");
+      if (sweep != NULL)
+        json_builder_add_value (b, sweep);
+      else
+        json_builder_add_null_value (b);
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -77,6 +77,7 @@ wf_job_free (WfJob *job)
   g_clear_pointer (&job->datasets, g_ptr_array_unref);
   g_free (job->import_path);
   g_free (job->import_name);
+  g_free (job->sweep_json);
   g_free (job);
 }
 

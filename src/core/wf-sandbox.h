@@ -51,6 +51,7 @@ typedef enum
   WF_JOB_RUN,               /* execute code */
   WF_JOB_CHECK,             /* policy verdict only; result->verdict_json */
   WF_JOB_IMPORT,            /* CSV import into the workbook (issue: your own numbers) */
+  WF_JOB_SWEEP,             /* run the code once per point of sweep_json, one table back */
 } WfJobKind;
 
 typedef struct
@@ -66,6 +67,9 @@ typedef struct
   GPtrArray  *datasets;       /* (element-type WfDataset), nullable */
   char       *import_path;    /* WF_JOB_IMPORT: the CSV file, mounted read-only */
   char       *import_name;
+  /* WF_JOB_SWEEP: {"labels":[…], "points":[[…]…], "metrics":[…]}; the runner
+   * answers with one table "sweep" of the labels' values and the metrics. */
+  char       *sweep_json;
 } WfJob;
 
 WfJob *wf_job_new              (WfJobKind   kind,

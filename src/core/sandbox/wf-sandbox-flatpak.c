@@ -118,6 +118,8 @@ job_kind_to_string (WfJobKind kind)
       return "check";
     case WF_JOB_IMPORT:
       return "import";
+    case WF_JOB_SWEEP:
+      return "sweep";
     case WF_JOB_RUN:
     default:
       return "run";
@@ -208,6 +210,17 @@ job_to_line (const WfJob *job)
     }
   else
     json_builder_add_null_value (builder);
+
+  if (job->sweep_json != NULL)
+    {
+      JsonNode *sweep = json_from_string (job->sweep_json, NULL);
+
+      json_builder_set_member_name (builder, "sweep");
+      if (sweep != NULL)
+        json_builder_add_value (builder, sweep);
+      else
+        json_builder_add_null_value (builder);
+    }
 
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

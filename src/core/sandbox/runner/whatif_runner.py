@@ -313,17 +313,19 @@ def _execute(job, bpf, proto):
         with open(os.path.join(RUNNER_DIR, "policy.json"), encoding="utf-8") as f:
             policy = json.load(f)
         verdict, code_obj = policy_mod.check(source, policy)
+        # Every checked job reports its verdict: a run job then needs no
+        # check job of its own before it (one sandbox job per run).
+        _send(proto, dict(verdict, type="verdict"))
         if kind == "check" or verdict.get("verdict") != "allow":
-            _send(proto, dict(verdict, type="verdict"))
             if kind == "check":
                 return EXIT_OK
             rules = verdict.get("rules") or []
             why = rules[0].get("message") if rules else "blocked by the policy"
             _send(proto, {"type": "log", "level": "blocked", "message": str(why)})
             return EXIT_BLOCKED
-    if kind != "run":
+    if kind not in ("run", "sweep") or (kind == "sweep" and policy_mod is None):
         _send(proto, {"type": "log", "level": "refused",
-                      "message": "unknown job kind %r" % (kind,)})
+                      "message": "unknown job kind %r (a sweep needs the policy)" % (kind,)})
         return EXIT_REFUSED
 
     try:
@@ -348,6 +350,9 @@ def _execute(job, bpf, proto):
         model_builtins = policy_mod.guarded_builtins(policy, on_block)
     else:
         model_builtins = __builtins__
+
+    if kind == "sweep":
+        return _sweep(job, code_obj, model_builtins, blocked, proto)
 
     env = {"__name__": "__main__", "__builtins__": model_builtins}
     status = EXIT_OK
@@ -384,6 +389,63 @@ def _execute(job, bpf, proto):
                               "message": "result: %s: %s" % (type(e).__name__, e)})
                 status = EXIT_ERROR
     return status
+
+
+MAX_SWEEP_POINTS = 400
+
+
+def _sweep(job, code_obj, model_builtins, blocked, proto):
+    """The checked code once per point, in this one process: each point gets
+    fresh globals and a fresh whatif state with its overrides, and reports its
+    metrics into a row instead of the protocol. One table "sweep" at the end.
+    The points share the process, so they are as isolated from each other as
+    one run of the same program is from itself, which is all a sweep needs."""
+    import whatif
+    spec = job.get("sweep")
+    if not isinstance(spec, dict):
+        spec = {}
+    labels = [str(l) for l in spec.get("labels") or []]
+    metrics = [str(m) for m in spec.get("metrics") or []]
+    points = spec.get("points") or []
+    if not labels or not metrics or len(points) > MAX_SWEEP_POINTS or \
+            not isinstance(points, list) or \
+            any(not isinstance(p, list) or len(p) != len(labels) or
+                any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in p)
+                for p in points):
+        _send(proto, {"type": "log", "level": "error", "message": "malformed sweep"})
+        return EXIT_ERROR
+    base = dict(job.get("overrides") or {})
+    rows = []
+    failed = 0
+    first_error = None
+    for i, point in enumerate(points):
+        overrides = dict(base)
+        overrides.update(zip(labels, point))
+        found = {}
+        whatif._configure_sink(overrides, found)
+        env = {"__name__": "__main__", "__builtins__": model_builtins}
+        try:
+            exec(code_obj, env)
+        except SystemExit:
+            pass
+        except BaseException as e:
+            if blocked:
+                return EXIT_BLOCKED
+            failed += 1
+            if first_error is None:
+                first_error = ("%s: %s" % (type(e).__name__, e))[:2000]
+        if blocked:
+            return EXIT_BLOCKED
+        rows.append(list(point) + [found.get(m) for m in metrics])
+        if (i + 1) % 20 == 0:
+            _send(proto, {"type": "progress", "fraction": (i + 1) / len(points),
+                          "message": "point %d of %d" % (i + 1, len(points))})
+    whatif._configure_sink(None, None)
+    if failed:
+        _send(proto, {"type": "log", "level": "info",
+                      "message": "%d of %d points failed; the first: %s" % (failed, len(points), first_error)})
+    whatif.table("sweep", rows, columns=labels + metrics)
+    return EXIT_OK
 
 
 # ---------------------------------------------------------- supervisor (A) side

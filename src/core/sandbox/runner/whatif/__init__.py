@@ -19,6 +19,7 @@ _state = {
     "datasets": [],
     "workbook": None,
     "params": {},
+    "sink": None,        # a sweep point's metrics: name -> value, nothing emitted
 }
 
 PARAM_KINDS = ("money", "percent", "number", "count", "months", "years")
@@ -33,6 +34,15 @@ def _configure(fd, overrides, table_rows, datasets, workbook):
     _state["datasets"] = list(datasets or [])
     _state["workbook"] = workbook
     _state["params"] = {}
+    _state["sink"] = None
+
+
+def _configure_sink(overrides, sink):
+    """A sweep point: these overrides, metrics into SINK (a dict), and no
+    tables, charts, params or logs. sink None ends the sweep."""
+    _state["overrides"] = dict(overrides or {})
+    _state["params"] = {}
+    _state["sink"] = sink
 
 
 def _plain(value):
@@ -75,6 +85,11 @@ def _deep(value):
 
 
 def _emit(message):
+    sink = _state["sink"]
+    if sink is not None:
+        if message.get("type") == "metric":
+            sink[message["name"]] = message["value"]
+        return
     fd = _state["fd"]
     if fd is None:
         return
@@ -133,6 +148,8 @@ def _frame_rows(df, limit):
 def table(name, data, columns=None):
     """Report a table: a DataFrame, a list of dicts, or a list of rows."""
     name = _name(name, "A table")
+    if _state["sink"] is not None:
+        return                    # a sweep point keeps its metrics only
     limit = _state["table_rows"]
     truncated = False
     if hasattr(data, "iloc") and hasattr(data, "columns"):
@@ -177,6 +194,8 @@ def chart(kind, title, x, series):
     """A chart: kind line|bar|area, x labels, series {name: values} or [(name, values)]."""
     if kind not in CHART_KINDS:
         raise ValueError("chart kind must be one of %s" % ", ".join(CHART_KINDS))
+    if _state["sink"] is not None:
+        return
     x = [_plain(v) for v in list(x)]
     x = [v if isinstance(v, str) or v is None else v for v in x]
     if hasattr(series, "items"):
