@@ -563,9 +563,38 @@ wf_runner_job_to_json (const WfJob *job)
       json_builder_add_string_value (b, d->name);
       json_builder_set_member_name (b, "table_name");
       json_builder_add_string_value (b, d->table_name ? d->table_name : d->name);
+      /* The inferred types, so wf.load() gives dates and nullable integers. */
+      if (d->columns_json != NULL)
+        {
+          JsonNode *columns = json_from_string (d->columns_json, NULL);
+
+          if (columns != NULL && JSON_NODE_HOLDS_ARRAY (columns))
+            {
+              json_builder_set_member_name (b, "columns");
+              json_builder_add_value (b, columns);
+            }
+          else if (columns != NULL)
+            json_node_unref (columns);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* Paths as the sandbox sees them (wf-zygote.c mounts them there). */
+  if (job->workbook_path != NULL)
+    {
+      json_builder_set_member_name (b, "workbook");
+      json_builder_add_string_value (b, WF_RUNNER_WORKBOOK_MOUNT);
+    }
+  if (job->kind == WF_JOB_IMPORT)
+    {
+      json_builder_set_member_name (b, "import");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, WF_RUNNER_IMPORT_MOUNT);
+      json_builder_set_member_name (b, "table");
+      json_builder_add_string_value (b, job->import_name ? job->import_name : "");
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -39,6 +39,12 @@ typedef enum
 #define WF_RUNNER_MAX_LOGS      1000
 #define WF_RUNNER_MAX_TEXT      (64 * 1024)
 
+/* Where the bwrap backend mounts the workbook (read-only for run jobs,
+ * writable for import jobs) and the CSV file of an import job. */
+#define WF_RUNNER_WORKBOOK_DIR   "/workbook"
+#define WF_RUNNER_WORKBOOK_MOUNT "/workbook/workbook.db"
+#define WF_RUNNER_IMPORT_MOUNT   "/import/input.csv"
+
 typedef struct _WfRunnerParser WfRunnerParser;
 
 /* Fills RESULT (borrowed, must outlive the parser). TABLE_ROWS bounds every

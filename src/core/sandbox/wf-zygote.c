@@ -78,6 +78,9 @@ struct _WfZygotePool
   char      *runner_dir;
   guint      max_concurrent;
   guint      max_jobs;
+  char      *workbook_path;
+  gboolean   workbook_writable;
+  char      *import_path;
   guint      running;
   guint      n_started;
   Zygote    *current;
@@ -93,6 +96,37 @@ zygote_unref (Zygote *z)
     close (z->ctrl);
   g_free (z->error);
   g_free (z);
+}
+
+/* The only host paths a job sees besides /usr and the runner: the workbook
+ * (read-only for run and SQL jobs, writable for an import job) and the CSV
+ * file being imported (read-only). The workbook shares its directory with
+ * the main database, so the file and its journal are bound one by one, never
+ * the directory; the import writes with journal_mode=TRUNCATE because a bound
+ * journal cannot be deleted. */
+static void
+add_workbook_mounts (GPtrArray    *argv,
+                     WfZygotePool *pool)
+{
+  if (pool->workbook_path != NULL)
+    {
+      g_autofree char *journal = g_strconcat (pool->workbook_path, "-journal", NULL);
+      const char *bind = pool->workbook_writable ? "--bind" : "--ro-bind";
+
+      g_ptr_array_add (argv, g_strdup (bind));
+      g_ptr_array_add (argv, g_strdup (pool->workbook_path));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_WORKBOOK_MOUNT));
+      /* A reader must see a hot journal to know the file is mid-write. */
+      g_ptr_array_add (argv, g_strdup (pool->workbook_writable ? "--bind" : "--ro-bind-try"));
+      g_ptr_array_add (argv, g_steal_pointer (&journal));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_WORKBOOK_MOUNT "-journal"));
+    }
+  if (pool->import_path != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--ro-bind"));
+      g_ptr_array_add (argv, g_strdup (pool->import_path));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_IMPORT_MOUNT));
+    }
 }
 
 static GPtrArray *
@@ -124,6 +158,7 @@ build_argv (WfZygotePool *pool,
   /* Outer caps; each job mounts its own, smaller tmpfs over these. */
   ADD ("--size", "16777216", "--tmpfs", "/tmp", "--size", "16777216", "--tmpfs", "/job");
   ADD ("--ro-bind", pool->runner_dir, RUNNER_MOUNT);
+  add_workbook_mounts (argv, pool);
   ADD ("--remount-ro", "/");
   ADD ("--chdir", "/job");
   if (sandbox_bpf_fd >= 0)
@@ -342,6 +377,9 @@ wf_zygote_pool_new (const WfZygoteConfig *config)
   pool->runner_dir = g_strdup (config->runner_dir ? config->runner_dir : wf_sandbox_get_runner_dir ());
   pool->max_concurrent = config->max_concurrent > 0 ? config->max_concurrent : 2;
   pool->max_jobs = config->max_jobs > 0 ? config->max_jobs : 200;
+  pool->workbook_path = g_strdup (config->workbook_path);
+  pool->workbook_writable = config->workbook_writable;
+  pool->import_path = g_strdup (config->import_path);
   pool->all = g_ptr_array_new ();
   return pool;
 }
@@ -387,6 +425,8 @@ wf_zygote_pool_free (WfZygotePool *pool)
   g_free (pool->bwrap);
   g_free (pool->python);
   g_free (pool->runner_dir);
+  g_free (pool->workbook_path);
+  g_free (pool->import_path);
   g_mutex_clear (&pool->lock);
   g_cond_clear (&pool->cond);
   g_free (pool);

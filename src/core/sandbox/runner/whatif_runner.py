@@ -256,6 +256,9 @@ def _execute(job, bpf, proto):
     _drop_capabilities()
     _load_seccomp(bpf)
 
+    if kind == "import":
+        import whatif_import
+        return whatif_import.run(job, proto, _send)
     if language != "python":
         _send(proto, {"type": "log", "level": "refused",
                       "message": "SQL jobs are not supported by this runner yet"})

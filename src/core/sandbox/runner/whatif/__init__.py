@@ -237,6 +237,19 @@ def load(name):
     con = sqlite3.connect("file:%s?mode=ro" % wb, uri=True)
     try:
         table_name = str(d.get("table_name") or name).replace('"', '""')
-        return pd.read_sql_query('SELECT * FROM "%s"' % table_name, con)
+        df = pd.read_sql_query('SELECT * FROM "%s"' % table_name, con)
     finally:
         con.close()
+    # The types inferred at import: SQLite keeps dates as ISO text and
+    # integer columns with gaps as REAL.
+    for col in d.get("columns") or []:
+        if not isinstance(col, dict) or col.get("name") not in df.columns:
+            continue
+        kind = col.get("type")
+        if kind in ("date", "datetime"):
+            df[col["name"]] = pd.to_datetime(df[col["name"]], errors="coerce")
+        elif kind == "integer":
+            df[col["name"]] = df[col["name"]].astype("Int64")
+        elif kind in ("decimal", "currency", "percentage"):
+            df[col["name"]] = df[col["name"]].astype("float64")
+    return df
