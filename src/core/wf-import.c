@@ -293,6 +293,22 @@ wf_import_csv_sync (WfStore               *store,
                     GCancellable          *cancellable,
                     GError               **error)
 {
+  return wf_import_csv_sync_full (store, sandbox, file_path, name, replace, progress, progress_data,
+                                  NULL, cancellable, error);
+}
+
+WfDataset *
+wf_import_csv_sync_full (WfStore               *store,
+                         WfSandbox             *sandbox,
+                         const char            *file_path,
+                         const char            *name,
+                         gboolean               replace,
+                         WfImportProgressFunc   progress,
+                         gpointer               progress_data,
+                         WfImportStats         *stats,
+                         GCancellable          *cancellable,
+                         GError               **error)
+{
   g_autoptr(WfDataset) existing = NULL;
   g_autoptr(WfDataset) dataset = NULL;
   g_autoptr(WfJob) job = NULL;
@@ -383,6 +399,13 @@ wf_import_csv_sync (WfStore               *store,
       g_set_error (error, WF_IMPORT_ERROR, WF_IMPORT_ERROR_SANDBOX,
                    _("The sandbox could not run the import: %s"), local->message);
       return NULL;
+    }
+  if (stats != NULL)
+    {
+      stats->bytes = st.st_size;
+      stats->wall_ms = result->wall_ms;
+      stats->cpu_ms = result->cpu_ms;
+      stats->peak_rss_kb = result->peak_rss_kb;
     }
   rows = find_metric (result, "import_rows");
   if (result->status != WF_RUN_STATUS_OK || rows == NULL || !isfinite (rows->value) || rows->value < 0)

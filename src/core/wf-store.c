@@ -2681,8 +2681,9 @@ wf_store_list_workbook_tables (WfStore  *self,
     return NULL;
   rc = sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
                            -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_strv_builder_add (names, (const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {

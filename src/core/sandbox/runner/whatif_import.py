@@ -110,6 +110,8 @@ def scan_bytes(path, progress):
                 except UnicodeDecodeError as e:
                     utf8_ok = False
                     bad = (_line_of(data, e.start, line), data[e.start])
+                    if not data[:e.start].isascii():
+                        seen_non_ascii = True
                 if utf8_ok and not seen_non_ascii and not data.isascii():
                     seen_non_ascii = True
             line += data.count(b"\n")
@@ -189,6 +191,7 @@ SPACE_RE = re.compile(r"\d{1,3}(?:['\u00a0\u202f ]\d{3})+(?P<dec>[.,]\d+)?")
 INT_BLOCK = re.compile(r"(?:[-+]?\d{1,18}\n)*")
 PLAIN_BLOCK = re.compile(r"(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?\n)*")
 EU_THOUSANDS_BLOCK = re.compile(r"(?:[-+]?\d{1,3}\.\d{3}\n)*")
+LONG_DIGITS = re.compile(r"(?m)^[-+]?\d{19,}$")
 LEADING_ZERO = re.compile(r"(?m)^[-+]?0\d")
 DATE_SHAPE_BLOCK = re.compile(
     r"(?:(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?"
@@ -263,6 +266,10 @@ class Column:
             if re.search(r"(?m)^[-+]?0\d+\n", blob):
                 self.numeric = False
                 return
+        if LONG_DIGITS.search(blob):
+            # Account or card numbers: a float would silently round them.
+            self.numeric = False
+            return
         if INT_BLOCK.fullmatch(blob):
             self.plain_seen = True
             return
@@ -312,7 +319,12 @@ class Column:
             return
         values = list(u)
         keep = []
+        # pandas' ISO path does not hold a value to the format exactly (a
+        # time passes "%Y-%m-%d"): whether times are present decides the kind.
+        want = "datetime" if ":" in blob else "date"
         for fmt, kind in self.dates:
+            if kind != want:
+                continue
             try:
                 parsed = pd.to_datetime(values, format=fmt, errors="coerce")
             except (ValueError, TypeError, OverflowError):
