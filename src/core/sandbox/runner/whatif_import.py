@@ -191,6 +191,7 @@ SPACE_RE = re.compile(r"\d{1,3}(?:['\u00a0\u202f ]\d{3})+(?P<dec>[.,]\d+)?")
 INT_BLOCK = re.compile(r"(?:[-+]?\d{1,18}\n)*")
 PLAIN_BLOCK = re.compile(r"(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?\n)*")
 EU_THOUSANDS_BLOCK = re.compile(r"(?:[-+]?\d{1,3}\.\d{3}\n)*")
+EDGE_SPACE = re.compile(r"(?m)^\s|[^\S\n]$")
 LONG_DIGITS = re.compile(r"(?m)^[-+]?\d{19,}$")
 LEADING_ZERO = re.compile(r"(?m)^[-+]?0\d")
 DATE_SHAPE_BLOCK = re.compile(
@@ -249,12 +250,21 @@ class Column:
             return
         u = set(values)
         u.discard("")
-        u = {v.strip() for v in u}
-        u.discard("")
         if not u:
             return
-        self.non_empty += len(u)
         blob = "\n".join(u) + "\n"
+        if blob.count("\n") != len(u):
+            # A cell with a line break is text, whatever else it holds.
+            self.numeric = False
+            self.dates = []
+            return
+        if EDGE_SPACE.search(blob):
+            u = {v.strip() for v in u}
+            u.discard("")
+            if not u:
+                return
+            blob = "\n".join(u) + "\n"
+        self.non_empty += len(u)
         if self.numeric:
             self._feed_numeric(u, blob)
         if self.dates:
@@ -469,8 +479,8 @@ def scan_rows(path, encoding, delimiter, size, progress):
 
 
 def _classify(columns, block):
-    for i, col in enumerate(columns):
-        col.feed([r[i] for r in block])
+    for col, values in zip(columns, zip(*block)):
+        col.feed(values)
 
 
 # ------------------------------------------------------------------ pass 3
@@ -481,7 +491,9 @@ def _convert(series, typ, fmt):
     import pandas as pd
     s = series.astype(str)
     if typ == "text":
-        return [None if v == "" else v for v in s.tolist()]
+        arr = s.to_numpy(dtype=object, copy=True)
+        arr[arr == ""] = None
+        return arr.tolist()
     s = s.str.strip()
     empty = (s == "").to_numpy()
     if typ in ("date", "datetime"):
