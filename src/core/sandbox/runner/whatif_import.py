@@ -562,7 +562,8 @@ def write_table(workbook, table, replace, path, encoding, delimiter, header, nam
             n = 0
             raw = open(path, "rb")
             try:
-                reader = pd.read_csv(raw, sep=delimiter, quotechar='"', doublequote=True,
+
+                reader = [] if expected_rows == 0 else pd.read_csv(raw, sep=delimiter, quotechar='"', doublequote=True,
                                      encoding=encoding, header=None, names=list(range(len(names))),
                                      skiprows=1 if header else 0, dtype=str, na_filter=False,
                                      keep_default_na=False, skip_blank_lines=True,
