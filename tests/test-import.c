@@ -383,7 +383,10 @@ test_wf_load (void)
                     "    c.commit()\n"
                     "    wf.metric('wrote', 1)\n"
                     "except Exception as e:\n"
-                    "    wf.metric('wrote', 0)\n");
+                    "    wf.metric('wrote', 0)\n"
+                    "import os\n"
+                    "wf.metric('only_workbook', int(sorted(os.listdir('/workbook')) == "
+                    "['workbook.db', 'workbook.db-journal']))\n");
   job->policy = FALSE;
   job->workbook_path = wf_store_dup_workbook_path (store);
   job->datasets = wf_store_list_datasets (store, &error);
@@ -412,8 +415,10 @@ test_wf_load (void)
         g_assert_cmpfloat (m->value, ==, 1);
       else if (g_str_equal (m->name, "wrote"))
         g_assert_cmpfloat (m->value, ==, 0);   /* the workbook is read-only for run jobs */
+      else if (g_str_equal (m->name, "only_workbook"))
+        g_assert_cmpfloat (m->value, ==, 1);   /* not the main database beside it */
     }
-  g_assert_cmpuint (result->metrics->len, ==, 3);
+  g_assert_cmpuint (result->metrics->len, ==, 4);
   assert_workbook_matches_store (store);
 }
 
@@ -697,6 +702,9 @@ on_async_progress (const char *message,
   g_assert_true (g_thread_self () == s->main_thread);
   g_assert_nonnull (message);
   g_assert_true (fraction <= 1.0);
+  /* Translated shapes of the runner's English lines (C locale here). */
+  g_assert_true (g_str_has_prefix (message, "Read ") || g_str_has_prefix (message, "Imported ") ||
+                 g_str_equal (message, "Checking the file…"));
   s->n_progress++;
   s->last_fraction = fraction;
 }

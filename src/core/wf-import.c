@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -271,15 +272,41 @@ typedef struct
   gpointer             data;
 } ProgressRelay;
 
+/* The runner speaks English in a few fixed shapes; the person reads them
+ * in their language. Anything else it says is not shown. */
+static char *
+translate_progress (const char *message)
+{
+  unsigned long a = 0, b = 0;
+  int n = 0;
+
+  if (message == NULL)
+    return g_strdup (_("Importing…"));
+  if (g_str_equal (message, "Checking the file"))
+    return g_strdup (_("Checking the file…"));
+  if (sscanf (message, "Read %lu rows, %lu columns%n", &a, &b, &n) == 2 && message[n] == '\0')
+    return g_strdup_printf (_("Read %lu rows in %lu columns"), a, b);
+  if (sscanf (message, "Read %lu rows%n", &a, &n) == 1 && message[n] == '\0')
+    return g_strdup_printf (_("Read %lu rows"), a);
+  if (sscanf (message, "Imported %lu of %lu rows%n", &a, &b, &n) == 2 && message[n] == '\0')
+    return g_strdup_printf (_("Imported %lu of %lu rows"), a, b);
+  if (sscanf (message, "Imported %lu rows%n", &a, &n) == 1 && message[n] == '\0')
+    return g_strdup_printf (_("Imported %lu rows"), a);
+  return g_strdup (_("Importing…"));
+}
+
 static void
 relay_progress (const char *message,
                 double      fraction,
                 gpointer    user_data)
 {
   ProgressRelay *relay = user_data;
+  g_autofree char *text = NULL;
 
-  if (relay->func != NULL)
-    relay->func (message ? message : "", isnan (fraction) ? -1 : fraction, relay->data);
+  if (relay->func == NULL)
+    return;
+  text = translate_progress (message);
+  relay->func (text, isnan (fraction) ? -1 : fraction, relay->data);
 }
 
 WfDataset *
