@@ -881,6 +881,19 @@ test_cli (void)
   g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (c->json), "error"), "Line 3"));
   g_clear_pointer (&c, cli_free);
 
+  c = run_cli ("import", bad, "--as", "costs", "--replace", "--db", db);
+  g_assert_cmpint (c->status, ==, 1);          /* a failed replace keeps the old rows */
+  g_clear_pointer (&c, cli_free);
+  c = run_cli ("import", csv, "--as", "costs", "--replace", "--json", "--db", db);
+  g_assert_cmpint (c->status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (c->json), "rows"), ==, 3);
+  g_clear_pointer (&c, cli_free);
+
+  c = run_cli ("import", "/nonexistent/file.csv", "--as", "nothing", "--db", db);
+  g_assert_cmpint (c->status, ==, 1);
+  g_assert_nonnull (strstr (c->err, "Cannot read"));
+  g_clear_pointer (&c, cli_free);
+
   c = run_cli ("import", csv, "--db", db);     /* name from the file name */
   g_assert_cmpint (c->status, ==, 0);
   g_assert_nonnull (strstr (c->out, "currency_us"));
