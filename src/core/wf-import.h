@@ -63,6 +63,27 @@ WfDataset *wf_import_csv_sync       (WfStore               *store,
                                      GCancellable          *cancellable,
                                      GError               **error);
 
+/* What the sandbox measured during one import (for tests and the bench). */
+typedef struct
+{
+  gint64 bytes;          /* size of the CSV file */
+  gint64 wall_ms;
+  gint64 cpu_ms;
+  gint64 peak_rss_kb;    /* of the job process, from the runner's done message */
+} WfImportStats;
+
+/* wf_import_csv_sync () that also fills STATS (nullable) on success. */
+WfDataset *wf_import_csv_sync_full  (WfStore               *store,
+                                     WfSandbox             *sandbox,
+                                     const char            *file_path,
+                                     const char            *name,
+                                     gboolean               replace,
+                                     WfImportProgressFunc   progress,
+                                     gpointer               progress_data,
+                                     WfImportStats         *stats,
+                                     GCancellable          *cancellable,
+                                     GError               **error);
+
 /* The same on a worker thread. The store is opened afresh on the worker from
  * DB_PATH (SQLite connections are not shared across threads); progress is
  * delivered on the thread-default main context of the caller. */

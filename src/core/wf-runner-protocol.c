@@ -683,14 +683,22 @@ wf_runner_job_to_json (const WfJob *job)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-
-  /* The path INSIDE the sandbox: the backend mounts the workbook there and
-   * sets workbook_path accordingly before building the line. */
-  json_builder_set_member_name (b, "workbook");
+  /* Paths as the sandbox sees them (wf-zygote.c mounts them there). */
   if (job->workbook_path != NULL)
-    json_builder_add_string_value (b, job->workbook_path);
-  else
-    json_builder_add_null_value (b);
+    {
+      json_builder_set_member_name (b, "workbook");
+      json_builder_add_string_value (b, WF_RUNNER_WORKBOOK_MOUNT);
+    }
+  if (job->kind == WF_JOB_IMPORT)
+    {
+      json_builder_set_member_name (b, "import");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, WF_RUNNER_IMPORT_MOUNT);
+      json_builder_set_member_name (b, "table");
+      json_builder_add_string_value (b, job->import_name ? job->import_name : "");
+      json_builder_end_object (b);
+    }
   if (job->sweep_json != NULL)
     {
       JsonNode *sweep = json_from_string (job->sweep_json, NULL);

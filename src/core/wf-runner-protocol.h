@@ -53,6 +53,12 @@ typedef enum
 #define WF_RUNNER_MAX_TEXT      (8 * 1024)     /* an error message */
 #define WF_RUNNER_MAX_LOG       (4 * 1024)     /* an info log or progress text */
 
+/* Where the bwrap backend mounts the workbook (read-only for run jobs,
+ * writable for import jobs) and the CSV file of an import job. */
+#define WF_RUNNER_WORKBOOK_DIR   "/workbook"
+#define WF_RUNNER_WORKBOOK_MOUNT "/workbook/workbook.db"
+#define WF_RUNNER_IMPORT_MOUNT   "/import/input.csv"
+
 typedef struct _WfRunnerParser WfRunnerParser;
 
 /* Fills RESULT (borrowed, must outlive the parser). TABLE_ROWS bounds every

@@ -231,6 +231,17 @@ gboolean     wf_store_rename_dataset     (WfStore        *self,
 gboolean     wf_store_delete_dataset     (WfStore        *self,
                                           const char     *name,
                                           GError        **error);
+/* The record of an existing dataset, replaced (a re-import). */
+gboolean     wf_store_update_dataset     (WfStore        *self,
+                                          WfDataset      *dataset,
+                                          GError        **error);
+/* Drops a table of the workbook (no error when it or the workbook is absent). */
+gboolean     wf_store_drop_workbook_table (WfStore       *self,
+                                          const char     *table_name,
+                                          GError        **error);
+/* The workbook's table names, sorted (empty when there is no workbook). */
+GStrv        wf_store_list_workbook_tables (WfStore      *self,
+                                          GError        **error);
 
 /* Small key/value table for state that is data, not a preference (e.g. the
  * catalogue's last refresh). */

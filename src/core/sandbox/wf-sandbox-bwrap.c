@@ -10,7 +10,33 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
 #include "wf-zygote.h"
+
+/* Zygotes whose sandbox has the workbook mounted read-only, for run and SQL
+ * jobs that read datasets: the mounts of a running bwrap are fixed, so these
+ * are a pool of their own, replaced when the workbook file changes. */
+typedef struct
+{
+  gint          ref;
+  WfZygotePool *pool;
+  char         *path;
+  dev_t         dev;
+  ino_t         ino;
+} WorkbookPool;
+
+static void
+workbook_pool_unref (WorkbookPool *wp)
+{
+  if (wp == NULL || !g_atomic_int_dec_and_test (&wp->ref))
+    return;
+  wf_zygote_pool_free (wp->pool);
+  g_free (wp->path);
+  g_free (wp);
+}
 
 struct _WfSandboxBwrap
 {
@@ -20,6 +46,7 @@ struct _WfSandboxBwrap
   char         *runner_dir;  /* nullable: wf_sandbox_get_runner_dir () */
   GMutex        lock;
   WfZygotePool *pool;        /* created lazily: never on the app's start-up path */
+  WorkbookPool *workbook;    /* nullable: see WorkbookPool */
 };
 
 static void wf_sandbox_bwrap_iface_init (WfSandboxInterface *iface);
@@ -56,6 +83,85 @@ get_pool (WfSandboxBwrap *self)
   pool = self->pool;
   g_mutex_unlock (&self->lock);
   return pool;
+}
+
+/* A ref on the read-only workbook pool for PATH (an existing file). */
+static WorkbookPool *
+get_workbook_pool (WfSandboxBwrap *self,
+                   const char     *path,
+                   const GStatBuf *st)
+{
+  WorkbookPool *old = NULL, *wp;
+
+  g_mutex_lock (&self->lock);
+  wp = self->workbook;
+  if (wp == NULL || !g_str_equal (wp->path, path) || wp->dev != st->st_dev || wp->ino != st->st_ino)
+    {
+      WfZygoteConfig config = {
+        .bwrap = WF_BWRAP_PATH,
+        .python = python_path (),
+        .runner_dir = self->runner_dir ? self->runner_dir : wf_sandbox_get_runner_dir (),
+        .max_concurrent = self->max_concurrent,
+        .max_jobs = self->max_jobs,
+        .workbook_path = path,
+        .workbook_writable = FALSE,
+      };
+
+      old = self->workbook;
+      wp = g_new0 (WorkbookPool, 1);
+      wp->ref = 1;
+      wp->pool = wf_zygote_pool_new (&config);
+      wp->path = g_strdup (path);
+      wp->dev = st->st_dev;
+      wp->ino = st->st_ino;
+      self->workbook = wp;
+    }
+  g_atomic_int_inc (&wp->ref);
+  g_mutex_unlock (&self->lock);
+  workbook_pool_unref (old);
+  return wp;
+}
+
+/* An import job gets a cold sandbox of its own: the CSV file read-only and
+ * the workbook (with its journal, which must exist) the only writable paths. */
+static WfRunResult *
+run_import (WfSandboxBwrap         *self,
+            const WfJob            *job,
+            WfSandboxProgressFunc   progress,
+            gpointer                progress_data,
+            GCancellable           *cancellable,
+            GError                **error)
+{
+  g_autoptr(WfZygotePool) pool = NULL;
+  g_autofree char *journal = NULL;
+  WfZygoteConfig config = {
+    .bwrap = WF_BWRAP_PATH,
+    .python = python_path (),
+    .runner_dir = self->runner_dir ? self->runner_dir : wf_sandbox_get_runner_dir (),
+    .max_concurrent = 1,
+    .max_jobs = 1,
+    .workbook_path = job->workbook_path,
+    .workbook_writable = TRUE,
+    .import_path = job->import_path,
+  };
+
+  if (job->workbook_path == NULL || job->import_path == NULL || job->import_name == NULL)
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID,
+                   _("An import job needs a file, a table name and a workbook"));
+      return NULL;
+    }
+  journal = g_strconcat (job->workbook_path, "-journal", NULL);
+  if (!g_file_test (job->workbook_path, G_FILE_TEST_IS_REGULAR) ||
+      !g_file_test (journal, G_FILE_TEST_IS_REGULAR) ||
+      !g_file_test (job->import_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, WF_SANDBOX_ERROR, WF_SANDBOX_ERROR_INVALID,
+                   _("The workbook, its journal and the file to import must be regular files"));
+      return NULL;
+    }
+  pool = wf_zygote_pool_new (&config);
+  return wf_zygote_pool_run (pool, job, progress, progress_data, cancellable, error);
 }
 
 static const char *
@@ -128,6 +234,24 @@ wf_sandbox_bwrap_run (WfSandbox              *sandbox,
   if (!wf_sandbox_bwrap_is_available (sandbox, error))
     return NULL;
 
+  if (job->kind == WF_JOB_IMPORT)
+    return run_import (self, job, progress, progress_data, cancellable, error);
+  if (job->workbook_path != NULL)
+    {
+      GStatBuf st;
+
+      /* No workbook yet (nothing imported): wf.load() says so itself. */
+      if (g_stat (job->workbook_path, &st) == 0 && S_ISREG (st.st_mode))
+        {
+          WorkbookPool *wp = get_workbook_pool (self, job->workbook_path, &st);
+          WfRunResult *result = wf_zygote_pool_run (wp->pool, job, progress, progress_data,
+                                                    cancellable, error);
+
+          workbook_pool_unref (wp);
+          return result;
+        }
+    }
+
   return wf_zygote_pool_run (get_pool (self), job, progress, progress_data, cancellable, error);
 }
 
@@ -156,6 +280,7 @@ wf_sandbox_bwrap_finalize (GObject *object)
   WfSandboxBwrap *self = WF_SANDBOX_BWRAP (object);
 
   g_clear_pointer (&self->pool, wf_zygote_pool_free);
+  g_clear_pointer (&self->workbook, workbook_pool_unref);
   g_clear_pointer (&self->runner_dir, g_free);
   g_mutex_clear (&self->lock);
 

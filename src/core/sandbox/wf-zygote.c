@@ -38,7 +38,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,7 +51,6 @@
 #define READY_TIMEOUT_MS   60000
 #define BACKSTOP_MS        3000
 #define RUNNER_MOUNT       "/whatif/runner"
-#define WORKBOOK_MOUNT     "/whatif/data/workbook.db"
 #define OUTPUT_KILL_FACTOR 16
 
 typedef struct
@@ -69,9 +67,6 @@ typedef struct
   char     *error;
   GThread  *thread;
   WfZygotePool *pool;
-  char     *workbook;     /* host path mounted at WORKBOOK_MOUNT, or NULL */
-  dev_t     workbook_dev;
-  ino_t     workbook_ino;
 } Zygote;
 
 struct _WfZygotePool
@@ -83,6 +78,9 @@ struct _WfZygotePool
   char      *runner_dir;
   guint      max_concurrent;
   guint      max_jobs;
+  char      *workbook_path;
+  gboolean   workbook_writable;
+  char      *import_path;
   guint      running;
   guint      n_started;
   Zygote    *current;
@@ -97,77 +95,42 @@ zygote_unref (Zygote *z)
   if (z->ctrl >= 0)
     close (z->ctrl);
   g_free (z->error);
-  g_free (z->workbook);
   g_free (z);
 }
 
-/* ---- The workbook mount (datasets for wf.load and SQL mode) ----
- *
- * The zygote's bwrap is long-lived, so the workbook is bound read-only into
- * it when the zygote starts, at WORKBOOK_MOUNT. A zygote serves jobs of the
- * workbook it mounted; a job naming another workbook, or the same path whose
- * file was replaced (another inode: a bind mount keeps the old one), gets a
- * fresh zygote. Jobs that name no workbook run on any zygote; they see the
- * mount if the zygote has one, which is the user's own data, readable but
- * never writable, with no way out of the sandbox but the job's results.
- * SQLite opens it with immutable=1: no locks, no journal, no -wal (the
- * workbook must not be left in WAL mode by the writer). */
-
-static gboolean
-workbook_identity (const char *path,
-                   dev_t      *dev,
-                   ino_t      *ino)
-{
-  struct stat st;
-
-  if (path == NULL || stat (path, &st) != 0 || !S_ISREG (st.st_mode))
-    return FALSE;
-  *dev = st.st_dev;
-  *ino = st.st_ino;
-  return TRUE;
-}
-
+/* The only host paths a job sees besides /usr and the runner: the workbook
+ * (read-only for run and SQL jobs, writable for an import job) and the CSV
+ * file being imported (read-only). The workbook shares its directory with
+ * the main database, so the file and its journal are bound one by one, never
+ * the directory; the import writes with journal_mode=TRUNCATE because a bound
+ * journal cannot be deleted. */
 static void
-workbook_mount_args (GPtrArray  *argv,
-                     const char *workbook)
+add_workbook_mounts (GPtrArray    *argv,
+                     WfZygotePool *pool)
 {
-  if (workbook == NULL)
-    return;
-  g_ptr_array_add (argv, g_strdup ("--ro-bind-try"));
-  g_ptr_array_add (argv, g_strdup (workbook));
-  g_ptr_array_add (argv, g_strdup (WORKBOOK_MOUNT));
-}
+  if (pool->workbook_path != NULL)
+    {
+      g_autofree char *journal = g_strconcat (pool->workbook_path, "-journal", NULL);
+      const char *bind = pool->workbook_writable ? "--bind" : "--ro-bind";
 
-/* Whether Z has WORKBOOK (a host path, nullable) mounted as it is now. */
-static gboolean
-zygote_has_workbook (Zygote     *z,
-                     const char *workbook)
-{
-  dev_t dev;
-  ino_t ino;
-
-  if (workbook == NULL || z->workbook == NULL || !g_str_equal (z->workbook, workbook))
-    return FALSE;
-  return workbook_identity (workbook, &dev, &ino) && dev == z->workbook_dev && ino == z->workbook_ino;
-}
-
-/* Whether Z can run a job that names WORKBOOK: one that does not exist
- * needs no mount (the runner then says there is no data yet). */
-static gboolean
-zygote_serves_workbook (Zygote     *z,
-                        const char *workbook)
-{
-  dev_t dev;
-  ino_t ino;
-
-  if (workbook == NULL || !workbook_identity (workbook, &dev, &ino))
-    return TRUE;
-  return zygote_has_workbook (z, workbook);
+      g_ptr_array_add (argv, g_strdup (bind));
+      g_ptr_array_add (argv, g_strdup (pool->workbook_path));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_WORKBOOK_MOUNT));
+      /* A reader must see a hot journal to know the file is mid-write. */
+      g_ptr_array_add (argv, g_strdup (pool->workbook_writable ? "--bind" : "--ro-bind-try"));
+      g_ptr_array_add (argv, g_steal_pointer (&journal));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_WORKBOOK_MOUNT "-journal"));
+    }
+  if (pool->import_path != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--ro-bind"));
+      g_ptr_array_add (argv, g_strdup (pool->import_path));
+      g_ptr_array_add (argv, g_strdup (WF_RUNNER_IMPORT_MOUNT));
+    }
 }
 
 static GPtrArray *
 build_argv (WfZygotePool *pool,
-            const char   *workbook,
             int           ctrl_fd,
             int           sandbox_bpf_fd,
             int           job_bpf_fd)
@@ -195,7 +158,7 @@ build_argv (WfZygotePool *pool,
   /* Outer caps; each job mounts its own, smaller tmpfs over these. */
   ADD ("--size", "16777216", "--tmpfs", "/tmp", "--size", "16777216", "--tmpfs", "/job");
   ADD ("--ro-bind", pool->runner_dir, RUNNER_MOUNT);
-  workbook_mount_args (argv, workbook);
+  add_workbook_mounts (argv, pool);
   ADD ("--remount-ro", "/");
   ADD ("--chdir", "/job");
   if (sandbox_bpf_fd >= 0)
@@ -299,7 +262,7 @@ zygote_thread (gpointer data)
   target_fds[1] = 4;
   source_fds[2] = job_bpf;
   target_fds[2] = 5;
-  argv = build_argv (pool, z->workbook, 3, 4, 5);
+  argv = build_argv (pool, 3, 4, 5);
 
   if (!g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, envp,
                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
@@ -358,8 +321,7 @@ out:
 
 /* Called with the lock held. */
 static Zygote *
-start_zygote_locked (WfZygotePool *pool,
-                     const char   *workbook)
+start_zygote_locked (WfZygotePool *pool)
 {
   Zygote *z;
 
@@ -383,8 +345,6 @@ start_zygote_locked (WfZygotePool *pool,
   z->ref = 2;                 /* the pool's and the thread's */
   z->ctrl = -1;
   z->pool = pool;
-  if (workbook_identity (workbook, &z->workbook_dev, &z->workbook_ino))
-    z->workbook = g_strdup (workbook);
   pool->n_started++;
   g_ptr_array_add (pool->all, z);
   z->thread = g_thread_new ("wf-zygote", zygote_thread, z);
@@ -417,6 +377,9 @@ wf_zygote_pool_new (const WfZygoteConfig *config)
   pool->runner_dir = g_strdup (config->runner_dir ? config->runner_dir : wf_sandbox_get_runner_dir ());
   pool->max_concurrent = config->max_concurrent > 0 ? config->max_concurrent : 2;
   pool->max_jobs = config->max_jobs > 0 ? config->max_jobs : 200;
+  pool->workbook_path = g_strdup (config->workbook_path);
+  pool->workbook_writable = config->workbook_writable;
+  pool->import_path = g_strdup (config->import_path);
   pool->all = g_ptr_array_new ();
   return pool;
 }
@@ -462,6 +425,8 @@ wf_zygote_pool_free (WfZygotePool *pool)
   g_free (pool->bwrap);
   g_free (pool->python);
   g_free (pool->runner_dir);
+  g_free (pool->workbook_path);
+  g_free (pool->import_path);
   g_mutex_clear (&pool->lock);
   g_cond_clear (&pool->cond);
   g_free (pool);
@@ -469,13 +434,10 @@ wf_zygote_pool_free (WfZygotePool *pool)
 
 /* Called with the lock held. */
 static Zygote *
-current_locked (WfZygotePool *pool,
-                const char   *workbook)
+current_locked (WfZygotePool *pool)
 {
   Zygote *z = pool->current;
 
-  if (z != NULL && !zygote_serves_workbook (z, workbook))
-    z->retired = TRUE;
   if (z == NULL || z->dead || z->retired)
     {
       if (z != NULL)
@@ -483,7 +445,7 @@ current_locked (WfZygotePool *pool,
           z->retired = TRUE;
           maybe_close_locked (z);
         }
-      pool->current = z = start_zygote_locked (pool, workbook);
+      pool->current = z = start_zygote_locked (pool);
     }
   return z;
 }
@@ -494,7 +456,7 @@ wf_zygote_pool_warm_up (WfZygotePool *pool)
   g_return_if_fail (pool != NULL);
 
   g_mutex_lock (&pool->lock);
-  current_locked (pool, NULL);
+  current_locked (pool);
   g_mutex_unlock (&pool->lock);
 }
 
@@ -636,10 +598,10 @@ run_on (Zygote                 *z,
   g_autoptr(WfRunResult) result = wf_run_result_new ();
   g_autoptr(WfRunnerParser) parser = NULL;
   g_autoptr(GError) proto_error = NULL;
-  g_autofree char *job_text = NULL;
+  g_autofree char *job_text = wf_runner_job_to_json (job);
   int p_job[2] = { -1, -1 }, p_out[2] = { -1, -1 }, p_err[2] = { -1, -1 }, p_proto[2] = { -1, -1 };
   int child_fds[4];
-  gsize job_off = 0, job_len;
+  gsize job_off = 0, job_len = strlen (job_text);
   gsize cap = job->limits.output_bytes > 0 ? (gsize) job->limits.output_bytes : 1024 * 1024;
   gsize kill_after = MAX (cap * OUTPUT_KILL_FACTOR, (gsize) 16 * 1024 * 1024);
   Capture out = { g_string_new (NULL), 0, FALSE }, err = { g_string_new (NULL), 0, FALSE };
@@ -651,14 +613,6 @@ run_on (Zygote                 *z,
   char *buf = g_malloc (65536);
 
   *retry = FALSE;
-  {
-    /* The runner reads the workbook where this zygote mounted it. */
-    WfJob inside = *job;
-
-    inside.workbook_path = zygote_has_workbook (z, job->workbook_path) ? (char *) WORKBOOK_MOUNT : NULL;
-    job_text = wf_runner_job_to_json (&inside);
-  }
-  job_len = strlen (job_text);
   result->backend = g_strdup ("bwrap");
   parser = wf_runner_parser_new (result, job->limits.table_rows, progress, progress_data);
 
@@ -901,7 +855,7 @@ wf_zygote_pool_run (WfZygotePool           *pool,
       Zygote *z;
 
       g_mutex_lock (&pool->lock);
-      z = current_locked (pool, job->workbook_path);
+      z = current_locked (pool);
       g_atomic_int_inc (&z->ref);
       z->active++;
       if (++z->n_jobs >= pool->max_jobs)

@@ -19,6 +19,12 @@ typedef struct
   const char *runner_dir;       /* host dir with whatif_runner.py, mounted read-only */
   guint       max_concurrent;   /* jobs at once (default 2) */
   guint       max_jobs;         /* jobs per zygote before it is replaced (1 = cold) */
+  /* Nullable: the workbook database, mounted at WF_RUNNER_WORKBOOK_MOUNT
+   * (with its rollback journal), read-only unless workbook_writable. */
+  const char *workbook_path;
+  gboolean    workbook_writable;
+  /* Nullable: an import job's CSV file, mounted read-only at WF_RUNNER_IMPORT_MOUNT. */
+  const char *import_path;
 } WfZygoteConfig;
 
 WfZygotePool *wf_zygote_pool_new     (const WfZygoteConfig   *config);

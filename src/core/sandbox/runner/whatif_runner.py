@@ -285,6 +285,9 @@ def _execute(job, bpf, proto):
     _drop_capabilities()
     _load_seccomp(bpf)
 
+    if kind == "import":
+        import whatif_import
+        return whatif_import.run(job, proto, _send)
     if language == "sql" and kind == "run":
         # Python's firewall does not apply: SQL has its own authoriser there.
         try:

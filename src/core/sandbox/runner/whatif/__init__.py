@@ -136,6 +136,8 @@ def _frame_rows(df, limit):
             vals = [None if v != v else v for v in vals]
         elif kind in "iub":
             vals = s.tolist()
+            if s.hasnans:                         # nullable Int64 (wf.load): pd.NA
+                vals = [None if m else v for v, m in zip(vals, s.isna().tolist())]
         elif kind == "M":
             vals = [None if v != v else v.isoformat() for v in s]
         else:
