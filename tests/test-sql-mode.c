@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "wf-sandbox-test-util.h"
+#include "wf-runner-protocol.h"
 #include "wf-sql-firewall.h"
 #include "wf-store.h"
 
@@ -527,7 +528,7 @@ test_wf_load_dtypes (void)
   {
     g_autoptr(WfJob) job2 = workbook_job ("python",
                                           "import sqlite3, whatif as wf\n"
-                                          "con = sqlite3.connect('/whatif/data/workbook.db')\n"
+                                          "con = sqlite3.connect('" WF_RUNNER_WORKBOOK_MOUNT "')\n"
                                           "con.execute('DELETE FROM sales')\n"
                                           "con.commit()\n");
     g_autoptr(WfRunResult) r2 = test_run_job (job2);
