@@ -155,10 +155,28 @@ wf_assumptions_param_range (const WfParam *param,
   *out_digits = digits;
 }
 
+double
+wf_assumptions_control_scale (const WfParam *param)
+{
+  if (param == NULL || g_strcmp0 (param->kind, "percent") != 0)
+    return 1.0;
+  /* Generated programs hold percent params either as fractions (0.075) or,
+   * like the offline templates, already in percent (7.5 with max=40). A
+   * bound or value above 1 tells which: 1 % as a fraction would be 0.01. */
+  if ((isfinite (param->max) && param->max > 1.0) || fabs (param->value) > 1.0)
+    return 1.0;
+  return 100.0;
+}
+
 static void
 update_subtitle (Entry *entry)
 {
-  g_autofree char *text = wf_format_param (entry->param->value, entry->param->kind);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (entry->param->kind, "percent") == 0 && entry->scale == 1.0)
+    text = wf_format_percent (entry->param->value / 100.0);
+  else
+    text = wf_format_param (entry->param->value, entry->param->kind);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (entry->row), text);
 }
@@ -243,7 +261,7 @@ wf_assumptions_set_params (WfAssumptions *self,
       entry->param = wf_param_copy (param);
       if (!isfinite (entry->param->value))
         entry->param->value = 0.0;
-      entry->scale = g_strcmp0 (param->kind, "percent") == 0 ? 100.0 : 1.0;
+      entry->scale = wf_assumptions_control_scale (param);
       wf_assumptions_param_range (param, &min, &max, &step, &digits);
       adjustment = gtk_adjustment_new (entry->param->value * entry->scale,
                                        min * entry->scale, max * entry->scale,
@@ -281,6 +299,29 @@ wf_assumptions_set_params (WfAssumptions *self,
   self->updating = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), self->entries->len == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assumptions.sweep", self->entries->len > 0);
+}
+
+void
+wf_assumptions_set_values (WfAssumptions *self,
+                           GHashTable    *values)
+{
+  g_return_if_fail (WF_IS_ASSUMPTIONS (self));
+
+  if (values == NULL)
+    return;
+  self->updating = TRUE;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      const double *v = g_hash_table_lookup (values, entry->param->label);
+
+      if (v == NULL || !isfinite (*v) || *v == entry->param->value)
+        continue;
+      entry->param->value = *v;
+      gtk_adjustment_set_value (gtk_spin_button_get_adjustment (entry->spin), *v * entry->scale);
+      update_subtitle (entry);
+    }
+  self->updating = FALSE;
 }
 
 guint

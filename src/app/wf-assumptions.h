@@ -17,6 +17,9 @@ GtkWidget  *wf_assumptions_new        (void);
 /* params: (element-type WfParam), copied; NULL or empty clears. */
 void        wf_assumptions_set_params (WfAssumptions *self,
                                        GPtrArray     *params);
+/* Moves the controls to @values (label → gdouble*) without emitting "changed". */
+void        wf_assumptions_set_values (WfAssumptions *self,
+                                       GHashTable    *values);
 guint       wf_assumptions_get_n_params (WfAssumptions *self);
 /* The control of the param with that label, for the lead and the tests. */
 GtkSpinButton *wf_assumptions_get_spin_button (WfAssumptions *self,
@@ -27,6 +30,8 @@ GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
 void        wf_assumptions_set_debounce (WfAssumptions *self,
                                          guint          ms);
 
+/* Control value = param value × this: 100 for a percent held as a fraction, else 1. */
+double      wf_assumptions_control_scale (const WfParam *param);
 /* Bounds the control uses for a param: its own, else sensible defaults by kind. */
 void        wf_assumptions_param_range (const WfParam *param,
                                         double        *out_min,

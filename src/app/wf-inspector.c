@@ -19,6 +19,7 @@
 #include <gtksourceview/gtksource.h>
 #include <math.h>
 
+#include "wf-assumptions.h"
 #include "wf-chart.h"
 #include "wf-format.h"
 #include "wf-results-view.h"
@@ -41,6 +42,9 @@ struct _WfInspector
   GtkButton     *export_png_button;
   GtkBox        *cost_box;
   GtkBox        *checks_box;
+  WfAssumptions *assumptions;
+
+  gint64         base_run_id;     /* the run whose assumptions are shown */
 
   char          *language;
   GPtrArray     *results_views;   /* (element-type GtkWidget) borrowed */
@@ -53,6 +57,8 @@ G_DEFINE_FINAL_TYPE (WfInspector, wf_inspector, GTK_TYPE_WIDGET)
 enum
 {
   SIGNAL_RUN_CODE,
+  SIGNAL_ASSUMPTIONS_CHANGED,
+  SIGNAL_SWEEP_REQUESTED,
   N_SIGNALS
 };
 
@@ -588,6 +594,45 @@ wf_inspector_set_run (WfInspector *self,
   fill_charts (self, run);
   fill_cost (self, run);
   fill_checks (self, run);
+
+  /* A re-run of the run shown keeps the controls the user is moving. */
+  if (run == NULL || run->parent_run_id == 0 || run->parent_run_id != self->base_run_id)
+    {
+      self->base_run_id = run ? run->id : 0;
+      wf_assumptions_set_params (self->assumptions,
+                                 run && run->code && run->result ? run->result->params : NULL);
+    }
+}
+
+gint64
+wf_inspector_get_base_run (WfInspector *self)
+{
+  g_return_val_if_fail (WF_IS_INSPECTOR (self), 0);
+
+  return self->base_run_id;
+}
+
+WfAssumptions *
+wf_inspector_get_assumptions (WfInspector *self)
+{
+  g_return_val_if_fail (WF_IS_INSPECTOR (self), NULL);
+
+  return self->assumptions;
+}
+
+static void
+assumptions_changed_cb (WfInspector *self,
+                        GHashTable  *values)
+{
+  if (self->base_run_id > 0)
+    g_signal_emit (self, signals[SIGNAL_ASSUMPTIONS_CHANGED], 0, self->base_run_id, values);
+}
+
+static void
+sweep_requested_cb (WfInspector *self)
+{
+  if (self->base_run_id > 0)
+    g_signal_emit (self, signals[SIGNAL_SWEEP_REQUESTED], 0, self->base_run_id);
 }
 
 void
@@ -794,6 +839,14 @@ wf_inspector_class_init (WfInspectorClass *klass)
   signals[SIGNAL_RUN_CODE] =
     g_signal_new ("run-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* assumptions-changed (run id, values): as WfChatView::assumptions-changed. */
+  signals[SIGNAL_ASSUMPTIONS_CHANGED] =
+    g_signal_new ("assumptions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_HASH_TABLE);
+  signals[SIGNAL_SWEEP_REQUESTED] =
+    g_signal_new ("sweep-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  g_type_ensure (WF_TYPE_ASSUMPTIONS);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/whatif/WhatIf/wf-inspector.ui");
@@ -811,6 +864,7 @@ wf_inspector_class_init (WfInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfInspector, export_png_button);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, cost_box);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, checks_box);
+  gtk_widget_class_bind_template_child (widget_class, WfInspector, assumptions);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -825,6 +879,8 @@ wf_inspector_init (WfInspector *self)
   g_signal_connect (self->export_png_button, "clicked", G_CALLBACK (on_export_png_clicked), self);
   g_signal_connect (self->table_selector, "notify::selected", G_CALLBACK (on_table_selected), self);
   g_signal_connect (self->chart_selector, "notify::selected", G_CALLBACK (on_chart_selected), self);
+  g_signal_connect_swapped (self->assumptions, "changed", G_CALLBACK (assumptions_changed_cb), self);
+  g_signal_connect_swapped (self->assumptions, "sweep-requested", G_CALLBACK (sweep_requested_cb), self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (update_scheme), self);
   update_scheme (self);
   wf_inspector_set_run (self, NULL);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "wf-assumptions.h"
 #include "wf-types.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,9 @@ GtkWidget  *wf_inspector_get_results_view (WfInspector *self,
                                            guint        index);
 GtkWidget  *wf_inspector_get_chart        (WfInspector *self,
                                            guint        index);
+/* The run whose assumptions the Assumptions tab shows (re-runs keep it). */
+gint64      wf_inspector_get_base_run  (WfInspector *self);
+WfAssumptions *wf_inspector_get_assumptions (WfInspector *self);
 /* Plain text of a tab's labels, for tests and accessibility checks. */
 char       *wf_inspector_dup_page_text (WfInspector *self,
                                         const char  *name);

@@ -1,0 +1,146 @@
+/* wf-bench-hooks.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Timings come from the frame clock of the real window, so the bench measures
+ * what a person sees: the work between "before-paint" and "after-paint" of
+ * each frame while the history list scrolls (and pages in from the store).
+ */
+#define G_LOG_DOMAIN "wf-bench-hooks"
+
+#include "config.h"
+
+#include "wf-bench-hooks.h"
+
+#include <stdio.h>
+
+#include "wf-session-list.h"
+
+#define SCROLL_STEP_PX   240.0
+#define MAX_FRAMES       5000
+
+typedef struct
+{
+  WfWindow          *window;
+  GtkScrolledWindow *scroller;
+  GdkFrameClock     *clock;
+  gint64             frame_start_us;
+  double             worst_ms;
+  guint              frames;
+  guint              still;
+  gulong             before_id;
+  gulong             after_id;
+  guint              tick_id;
+} Scroll;
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found;
+
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        return GTK_SCROLLED_WINDOW (child);
+      if ((found = find_scroller (child)))
+        return found;
+    }
+  return NULL;
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Scroll        *scroll)
+{
+  scroll->frame_start_us = g_get_monotonic_time ();
+}
+
+static void
+finish (Scroll *scroll)
+{
+  WfSessionList *list = WF_SESSION_LIST (wf_window_get_session_list (scroll->window));
+  GApplication *app = g_application_get_default ();
+
+  g_signal_handler_disconnect (scroll->clock, scroll->before_id);
+  g_signal_handler_disconnect (scroll->clock, scroll->after_id);
+  printf ("history_scroll worst_ms %.3f frames %u sessions %u\n",
+          scroll->worst_ms, scroll->frames, wf_session_list_get_n_sessions (list));
+  fflush (stdout);
+  if (app != NULL)
+    g_application_quit (app);
+  g_free (scroll);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Scroll        *scroll)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroll->scroller);
+  double value = gtk_adjustment_get_value (adj);
+  double end = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  if (scroll->frame_start_us > 0)
+    {
+      double ms = (g_get_monotonic_time () - scroll->frame_start_us) / 1000.0;
+
+      scroll->worst_ms = MAX (scroll->worst_ms, ms);
+      scroll->frames++;
+    }
+
+  /* At the end with nothing more paged in for a few frames: done. */
+  if (value >= end - 0.5)
+    scroll->still++;
+  else
+    scroll->still = 0;
+  if (scroll->still > 30 || scroll->frames >= MAX_FRAMES)
+    {
+      finish (scroll);
+      return;
+    }
+  /* One step per frame, as a fast fling would. */
+  gtk_adjustment_set_value (adj, MIN (value + SCROLL_STEP_PX, end));
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+static void
+start_scroll (WfWindow *window)
+{
+  Scroll *scroll = g_new0 (Scroll, 1);
+
+  scroll->window = window;
+  scroll->scroller = find_scroller (wf_window_get_session_list (window));
+  scroll->clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (scroll->scroller == NULL || scroll->clock == NULL)
+    {
+      printf ("history_scroll error no-list\n");
+      g_application_quit (g_application_get_default ());
+      g_free (scroll);
+      return;
+    }
+  scroll->before_id = g_signal_connect (scroll->clock, "before-paint", G_CALLBACK (before_paint_cb), scroll);
+  scroll->after_id = g_signal_connect (scroll->clock, "after-paint", G_CALLBACK (after_paint_cb), scroll);
+  gdk_frame_clock_request_phase (scroll->clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
+gboolean
+wf_bench_hooks_first_frame (WfWindow *window)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (window), FALSE);
+
+  if (g_strcmp0 (g_getenv ("WHATIF_BENCH_FIRST_FRAME"), "1") == 0)
+    {
+      /* Monotonic clock, the same the spawning bench reads. */
+      printf ("first_frame_ms %.3f\n", g_get_monotonic_time () / 1000.0);
+      fflush (stdout);
+      g_application_quit (g_application_get_default ());
+      return TRUE;
+    }
+  if (g_strcmp0 (g_getenv ("WHATIF_BENCH_HISTORY_SCROLL"), "1") == 0)
+    {
+      start_scroll (window);
+      return TRUE;
+    }
+  return FALSE;
+}
