@@ -40,6 +40,7 @@ struct _WfAssumptions
 
   GPtrArray           *entries;       /* (element-type Entry) */
   guint                debounce_ms;
+  gboolean             compact;
   guint                debounce_id;
   gboolean             updating;
 };
@@ -272,7 +273,9 @@ wf_assumptions_set_params (WfAssumptions *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry->row), param->label);
       g_object_set_data (G_OBJECT (entry->row), "wf-assumptions", self);
 
-      bounded = isfinite (param->min) && isfinite (param->max);
+      /* A narrow place (the inspector) gets the spin button only: a slider
+       * beside it would squeeze the label to a letter per line. */
+      bounded = isfinite (param->min) && isfinite (param->max) && !self->compact;
       if (bounded)
         {
           entry->slider = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment));
@@ -344,6 +347,14 @@ wf_assumptions_get_spin_button (WfAssumptions *self,
         return entry->spin;
     }
   return NULL;
+}
+
+void
+wf_assumptions_set_compact (WfAssumptions *self,
+                            gboolean       compact)
+{
+  g_return_if_fail (WF_IS_ASSUMPTIONS (self));
+  self->compact = !!compact;
 }
 
 void

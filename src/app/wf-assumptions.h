@@ -26,6 +26,9 @@ GtkSpinButton *wf_assumptions_get_spin_button (WfAssumptions *self,
                                                const char    *label);
 /* label → double (boxed in a gdouble*) of every param, as now set. */
 GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
+/* Spin buttons only, no sliders (applies to the next set_params). */
+void        wf_assumptions_set_compact (WfAssumptions *self,
+                                        gboolean       compact);
 /* Milliseconds between the last change and "changed" (default 150). */
 void        wf_assumptions_set_debounce (WfAssumptions *self,
                                          guint          ms);

@@ -879,6 +879,7 @@ wf_inspector_init (WfInspector *self)
   g_signal_connect (self->export_png_button, "clicked", G_CALLBACK (on_export_png_clicked), self);
   g_signal_connect (self->table_selector, "notify::selected", G_CALLBACK (on_table_selected), self);
   g_signal_connect (self->chart_selector, "notify::selected", G_CALLBACK (on_chart_selected), self);
+  wf_assumptions_set_compact (self->assumptions, TRUE);
   g_signal_connect_swapped (self->assumptions, "changed", G_CALLBACK (assumptions_changed_cb), self);
   g_signal_connect_swapped (self->assumptions, "sweep-requested", G_CALLBACK (sweep_requested_cb), self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (update_scheme), self);

@@ -307,7 +307,18 @@ show_result (WfSweepDialog *self,
 
   if (n_axes == 1)
     {
-      g_autoptr(WfChart) chart = wf_chart_new ("line", label0);
+      g_autoptr(GString) title = g_string_new (NULL);
+      g_autoptr(WfChart) chart = NULL;
+
+      for (guint c = 1; c < self->table->columns->len; c++)
+        {
+          if (c > 1)
+            g_string_append (title, ", ");
+          g_string_append (title, g_ptr_array_index (self->table->columns, c));
+        }
+      /* Translators: chart title, "Monthly payment, Total interest by Annual interest rate" */
+      chart = wf_chart_new ("line", NULL);
+      chart->title = g_strdup_printf (_("%s by %s"), title->str, label0);
 
       for (guint r = 0; r < wf_table_get_n_rows (self->table); r++)
         {

@@ -20,6 +20,7 @@
 #include "wf-pipeline-asker.h"
 #include "wf-chart.h"
 #include "wf-store.h"
+#include "wf-session-list.h"
 #include "wf-sweep-dialog.h"
 #include "wf-csv.h"
 #include "wf-window.h"
@@ -281,6 +282,14 @@ test_budget_indicator (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Estimated Costs\tRunway with $15k burn?\t$3.50\n"));
   g_assert_null (strstr (text, "Estimated Costs\tLoan at 7%?"));
   screenshot (fixture, "features-budget");
+  {
+    GtkMenuButton *button = GTK_MENU_BUTTON (find_by_type (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON));
+    GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+    screenshot_widget (GTK_WIDGET (popover), "features-budget-spend-view");
+    gtk_popover_popdown (popover);
+  }
 
   /* Over the limit: stopped, and red. */
   seed_paid_run (fixture->store, "One more", "openai/gpt-4o-mini", 2 * WF_MICROS_PER_USD, FALSE, noon);
@@ -331,7 +340,11 @@ ask_van_loan (Fixture *fixture)
   g_assert_nonnull (run->result);
   g_assert_cmpuint (run->result->params->len, >=, 3);
 
-  wf_chat_view_set_session (WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window)), run->session_id);
+  /* As a person would: the new session appears in the sidebar and is picked. */
+  wf_session_list_reload (WF_SESSION_LIST (wf_window_get_session_list (fixture->window)));
+  wf_session_list_select_id (WF_SESSION_LIST (wf_window_get_session_list (fixture->window)), run->session_id);
+  g_assert_cmpint (wf_chat_view_get_session (WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window))), ==,
+                   run->session_id);
   return run;
 }
 
