@@ -13,6 +13,7 @@
 #include "wf-bench-hooks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "wf-session-list.h"
 
@@ -30,7 +31,7 @@ typedef struct
   guint              still;
   gulong             before_id;
   gulong             after_id;
-  guint              tick_id;
+  guint              max_frames;
 } Scroll;
 
 static GtkScrolledWindow *
@@ -94,7 +95,7 @@ after_paint_cb (GdkFrameClock *clock,
     scroll->still++;
   else
     scroll->still = 0;
-  if (scroll->still > 30 || scroll->frames >= MAX_FRAMES)
+  if (scroll->still > 30 || scroll->frames >= scroll->max_frames)
     {
       finish (scroll);
       return;
@@ -110,6 +111,9 @@ start_scroll (WfWindow *window)
   Scroll *scroll = g_new0 (Scroll, 1);
 
   scroll->window = window;
+  scroll->max_frames = MAX_FRAMES;
+  if (g_getenv ("WHATIF_BENCH_SCROLL_FRAMES") != NULL)
+    scroll->max_frames = CLAMP (atoi (g_getenv ("WHATIF_BENCH_SCROLL_FRAMES")), 10, MAX_FRAMES);
   scroll->scroller = find_scroller (wf_window_get_session_list (window));
   scroll->clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   if (scroll->scroller == NULL || scroll->clock == NULL)
