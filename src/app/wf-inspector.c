@@ -32,6 +32,7 @@ struct _WfInspector
   AdwViewStack  *stack;
   GtkLabel      *language_label;
   GtkToggleButton *edit_toggle;
+  GtkDropDown   *language_dropdown;
   GtkButton     *run_button;
   GtkSourceView *source_view;
   GtkBox        *output_box;
@@ -548,6 +549,10 @@ fill_checks (WfInspector *self,
       add_row (group, g_ptr_array_index (run->fixes, i), NULL, NULL);
 }
 
+static void on_language_selected (GtkDropDown *dropdown,
+                                  GParamSpec  *pspec,
+                                  WfInspector *self);
+
 static void
 set_language (WfInspector *self,
               const char  *language)
@@ -563,6 +568,17 @@ set_language (WfInspector *self,
   g_free (self->language);
   self->language = g_strdup (g_strcmp0 (language, "sql") == 0 ? "sql" : "python");
   gtk_label_set_text (self->language_label, g_str_equal (self->language, "sql") ? _("SQL") : _("Python"));
+  g_signal_handlers_block_by_func (self->language_dropdown, on_language_selected, self);
+  gtk_drop_down_set_selected (self->language_dropdown, g_str_equal (self->language, "sql") ? 1 : 0);
+  g_signal_handlers_unblock_by_func (self->language_dropdown, on_language_selected, self);
+}
+
+static void
+on_language_selected (GtkDropDown *dropdown,
+                      GParamSpec  *pspec,
+                      WfInspector *self)
+{
+  set_language (self, gtk_drop_down_get_selected (dropdown) == 1 ? "sql" : "python");
 }
 
 static void
@@ -673,6 +689,14 @@ wf_inspector_dup_code (WfInspector *self)
 }
 
 void
+wf_inspector_set_language (WfInspector *self,
+                           const char  *language)
+{
+  g_return_if_fail (WF_IS_INSPECTOR (self));
+  set_language (self, language);
+}
+
+void
 wf_inspector_set_editable (WfInspector *self,
                            gboolean     editable)
 {
@@ -740,6 +764,9 @@ on_edit_toggled (GtkToggleButton *toggle,
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->source_view), editable);
   gtk_source_view_set_highlight_current_line (self->source_view, editable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), editable);
+  /* While editing, the language is the user's choice (paste SQL or Python). */
+  gtk_widget_set_visible (GTK_WIDGET (self->language_dropdown), editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_label), !editable);
   if (editable)
     gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
@@ -854,6 +881,7 @@ wf_inspector_class_init (WfInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, language_label);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, edit_toggle);
+  gtk_widget_class_bind_template_child (widget_class, WfInspector, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, run_button);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, source_view);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, output_box);
@@ -875,6 +903,7 @@ wf_inspector_init (WfInspector *self)
   self->charts = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->edit_toggle, "toggled", G_CALLBACK (on_edit_toggled), self);
+  g_signal_connect (self->language_dropdown, "notify::selected", G_CALLBACK (on_language_selected), self);
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
   g_signal_connect (self->export_png_button, "clicked", G_CALLBACK (on_export_png_clicked), self);
   g_signal_connect (self->table_selector, "notify::selected", G_CALLBACK (on_table_selected), self);

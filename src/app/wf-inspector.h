@@ -25,6 +25,9 @@ const char *wf_inspector_get_page      (WfInspector *self);
 AdwViewStack *wf_inspector_get_stack   (WfInspector *self);
 /* The code as in the editor (edited or not). */
 char       *wf_inspector_dup_code      (WfInspector *self);
+/* python | sql: the highlighting and the language the edited program runs as. */
+void        wf_inspector_set_language  (WfInspector *self,
+                                        const char  *language);
 void        wf_inspector_set_editable  (WfInspector *self,
                                         gboolean     editable);
 /* The children of the Results and Chart tabs, for the lead and the tests. */

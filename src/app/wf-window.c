@@ -310,24 +310,11 @@ inspector_run_code_cb (WfInspector *inspector,
 }
 
 /* The inspector replaces the placeholder page of the slot the first time a
- * run is selected, and shows that run from then on. */
+ * run is selected (or code is pasted), and shows that run from then on. */
 static void
-show_run_in_inspector (WfWindow *self,
-                       gint64    run_id)
+ensure_inspector (WfWindow *self)
 {
-  g_autoptr(WfRun) run = NULL;
-  g_autoptr(GError) error = NULL;
   GtkWidget *child;
-
-  if (self->store == NULL)
-    return;
-
-  run = wf_store_load_run (self->store, run_id, &error);
-  if (run == NULL)
-    {
-      g_warning ("Cannot load run %" G_GINT64_FORMAT ": %s", run_id, error->message);
-      return;
-    }
 
   if (self->inspector == NULL)
     {
@@ -343,7 +330,26 @@ show_run_in_inspector (WfWindow *self,
                                G_CALLBACK (inspector_run_code_cb), self, 0);
       gtk_box_append (GTK_BOX (self->inspector_slot), GTK_WIDGET (self->inspector));
     }
+}
 
+static void
+show_run_in_inspector (WfWindow *self,
+                       gint64    run_id)
+{
+  g_autoptr(WfRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  run = wf_store_load_run (self->store, run_id, &error);
+  if (run == NULL)
+    {
+      g_warning ("Cannot load run %" G_GINT64_FORMAT ": %s", run_id, error->message);
+      return;
+    }
+
+  ensure_inspector (self);
   wf_inspector_set_run (self->inspector, run);
 }
 
@@ -384,6 +390,23 @@ new_session_action (GtkWidget  *widget,
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
   wf_chat_view_focus_entry (self->chat_view);
+}
+
+/* An empty editor in the inspector: paste a Python or SQL program and run it
+ * through the same checks and sandbox as a generated one. */
+static void
+paste_code_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  ensure_inspector (self);
+  self->selected_run_id = 0;
+  wf_inspector_set_run (self->inspector, NULL);
+  wf_inspector_set_page (self->inspector, "code");
+  wf_inspector_set_editable (self->inspector, TRUE);
+  adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
 }
 
 static void
@@ -534,6 +557,7 @@ wf_window_class_init (WfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.import-data", NULL, import_data_action);
+  gtk_widget_class_install_action (widget_class, "win.paste-code", NULL, paste_code_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);

@@ -254,6 +254,7 @@ test_budget_indicator (Fixture       *fixture,
   seed_paid_run (fixture->store, "Runway with $15k burn?", "anthropic/claude-3.5-haiku",
                  3 * WF_MICROS_PER_USD + 500000, TRUE, noon);
   wf_budget_indicator_refresh (indicator);
+  wf_session_list_reload (WF_SESSION_LIST (wf_window_get_session_list (fixture->window)));
 
   g_assert_cmpfloat_with_epsilon (wf_budget_indicator_get_fraction (indicator), 0.85, 1e-9);
   g_assert_cmpint (wf_budget_indicator_get_state (indicator), ==, WF_BUDGET_WARNED);
@@ -472,6 +473,31 @@ test_sweep (Fixture       *fixture,
     return;
 
   run = ask_van_loan (fixture);
+
+  /* The card's Sweep button opens the dialog for that run. */
+  {
+    WfChatView *chat = WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window));
+    GtkWidget *assumptions = wf_chat_view_get_card_assumptions (chat, run->id);
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint before = g_list_model_get_n_items (toplevels);
+    gboolean found = FALSE;
+
+    g_assert_true (gtk_widget_activate_action (assumptions, "assumptions.sweep", NULL));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (WF_IS_SWEEP_DIALOG (w))
+          {
+            found = TRUE;
+            gtk_window_destroy (w);
+            break;
+          }
+      }
+    g_assert_true (found);
+  }
+
   dialog = WF_SWEEP_DIALOG (wf_sweep_dialog_new (GTK_WINDOW (fixture->window), fixture->pipeline, run));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 720, 900);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -619,6 +645,39 @@ test_paste_and_run (Fixture       *fixture,
   pasted = wf_store_load_run (fixture->store, wf_chat_view_get_last_run (chat), NULL);
   g_assert_cmpint (pasted->outcome, ==, WF_OUTCOME_BLOCKED);
   screenshot (fixture, "features-paste-blocked");
+
+  /* From the menu, with nothing selected: an empty editor; SQL runs too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.paste-code", NULL));
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (source_view)));
+  {
+    g_autofree char *empty = wf_inspector_dup_code (WF_INSPECTOR (inspector));
+
+    g_assert_cmpstr (empty, ==, "");
+  }
+  wf_inspector_set_language (WF_INSPECTOR (inspector), "sql");
+  gtk_text_buffer_set_text (buffer, "SELECT 6 * 7 AS answer", -1);
+  cards = wf_chat_view_get_n_cards (chat);
+  g_signal_emit_by_name (inspector, "run-code", "SELECT 6 * 7 AS answer", "sql");
+  WAIT_FOR (wf_chat_view_get_n_cards (chat) == cards + 1);
+  g_clear_pointer (&pasted, wf_run_free);
+  pasted = wf_store_load_run (fixture->store, wf_chat_view_get_last_run (chat), NULL);
+  g_test_message ("sql outcome %s: %s", wf_outcome_to_string (pasted->outcome), pasted->message);
+  g_assert_cmpint (pasted->mode, ==, WF_MODE_SQL);
+  g_assert_cmpstr (pasted->language, ==, "sql");
+  /* The SQL runner may not be there yet: then the card says so in words. */
+  if (pasted->outcome == WF_OUTCOME_ANSWERED)
+    {
+      g_assert_cmpuint (pasted->result->tables->len, ==, 1);
+      g_assert_cmpfloat (json_array_get_double_element (json_array_get_array_element (
+                           ((WfTable *) g_ptr_array_index (pasted->result->tables, 0))->rows, 0), 0), ==, 42);
+    }
+  else
+    {
+      g_assert_cmpint (pasted->outcome, ==, WF_OUTCOME_SANDBOX_ERROR);
+      g_assert_nonnull (pasted->message);
+      g_assert_nonnull (strstr (pasted->message, "SQL"));
+    }
+  screenshot (fixture, "features-paste-sql");
 }
 
 static void
