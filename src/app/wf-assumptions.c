@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Dragging a slider changes the value many times a second; "changed" waits
- * for a short pause (150 ms) so the lead re-runs the model once per gesture
- * step, not once per pixel. Percent params hold fractions (0.05); their
+ * for a short pause (50 ms, about three frames) so the model re-runs once per
+ * gesture step, not once per pixel; a newer re-run cancels an older one. Percent params hold fractions (0.05); their
  * controls show percent (5) because that is what people type.
  */
 #define G_LOG_DOMAIN "wf-assumptions"
@@ -18,7 +18,7 @@
 
 #include "wf-format.h"
 
-#define DEFAULT_DEBOUNCE_MS 150
+#define DEFAULT_DEBOUNCE_MS 50
 
 typedef struct
 {

@@ -29,7 +29,7 @@ GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
 /* Spin buttons only, no sliders (applies to the next set_params). */
 void        wf_assumptions_set_compact (WfAssumptions *self,
                                         gboolean       compact);
-/* Milliseconds between the last change and "changed" (default 150). */
+/* Milliseconds between the last change and "changed" (default 50). */
 void        wf_assumptions_set_debounce (WfAssumptions *self,
                                          guint          ms);
 

@@ -18,6 +18,7 @@
 #include "wf-inspector.h"
 #include "wf-budget-indicator.h"
 #include "wf-sweep-dialog.h"
+#include "wf-csv.h"
 
 struct _WfWindow
 {
@@ -394,6 +395,79 @@ new_session_action (GtkWidget  *widget,
 
 /* An empty editor in the inspector: paste a Python or SQL program and run it
  * through the same checks and sandbox as a generated one. */
+/* Export CSV (card button, Ctrl+E): every table of the run, through wf-csv,
+ * which guards cells that a spreadsheet would read as formulas. */
+gboolean
+wf_window_export_run_csv (WfWindow    *self,
+                          gint64       run_id,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(WfRun) run = NULL;
+
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("Your history is not open."));
+      return FALSE;
+    }
+  run = wf_store_load_run (self->store, run_id, error);
+  if (run == NULL)
+    return FALSE;
+  return wf_csv_export_run (run, NULL, path, WF_CSV_FLAGS_NONE, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    WfWindow        *self)
+{
+  gint64 run_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "wf-run-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !wf_window_export_run_csv (self, run_id, path, &error))
+        wf_window_add_toast (self, adw_toast_new (error->message));
+      else if (path != NULL)
+        wf_window_add_toast (self, adw_toast_new (_("Exported")));
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_csv_cb (WfChatView *chat,
+               gint64      run_id,
+               WfWindow   *self)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "results.csv");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "wf-run-id", GSIZE_TO_POINTER ((gsize) run_id));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+run_again_cb (WfChatView *chat,
+              gint64      run_id,
+              WfWindow   *self)
+{
+  g_autoptr(WfRun) run = self->store ? wf_store_load_run (self->store, run_id, NULL) : NULL;
+
+  if (run != NULL && run->question != NULL)
+    wf_chat_view_send (self->chat_view, run->question);
+}
+
 static void
 paste_code_action (GtkWidget  *widget,
                    const char *action_name,
@@ -609,6 +683,10 @@ wf_window_init (WfWindow *self)
                            G_CALLBACK (card_assumptions_changed_cb), self, 0);
   g_signal_connect_object (self->chat_view, "sweep-requested",
                            G_CALLBACK (sweep_requested_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "export-csv",
+                           G_CALLBACK (export_csv_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "run-again",
+                           G_CALLBACK (run_again_cb), self, 0);
 
   self->budget_indicator = WF_BUDGET_INDICATOR (wf_budget_indicator_new ());
   gtk_box_append (GTK_BOX (self->budget_slot), GTK_WIDGET (self->budget_indicator));
