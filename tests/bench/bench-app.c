@@ -156,21 +156,23 @@ bench_history_scroll (WfBench    *bench,
       g_autofree char *out = run_app (bench, binary, env, &spawned);
       const char *line = out ? strstr (out, "history_scroll worst_ms ") : NULL;
       guint frames = 0, sessions = 0;
-      double worst;
+      double worst, p95 = 0;
 
       if (line == NULL)
         {
           wf_bench_note (bench, "app.history_scroll_10k: no result (%s)", out ? out : "");
           return;
         }
-      if (sscanf (line, "history_scroll worst_ms %lf frames %u sessions %u", &worst, &frames, &sessions) != 3)
+      if (sscanf (line, "history_scroll worst_ms %lf frames %u sessions %u p95_ms %lf",
+                  &worst, &frames, &sessions, &p95) != 4)
         {
           wf_bench_note (bench, "app.history_scroll_10k: unreadable result: %s", line);
           return;
         }
       wf_bench_add_sample (bench, "app.history_scroll_10k", "ms", worst);
-      wf_bench_note (bench, "app.history_scroll_10k: run %u: %u frames, %u sessions paged in, worst %.2f ms",
-                     i + 1, frames, sessions, worst);
+      wf_bench_add_sample (bench, "app.history_scroll_10k_p95", "ms", p95);
+      wf_bench_note (bench, "app.history_scroll_10k: run %u: %u frames, %u sessions paged in, "
+                     "worst %.2f ms, p95 %.2f ms", i + 1, frames, sessions, worst, p95);
     }
   wf_bench_note (bench, "app.history_scroll_10k: worst frame (before-paint to after-paint) while "
                  "scrolling the sidebar one step a frame, target < 16 ms");
