@@ -370,6 +370,12 @@ sweep_done_cb (GObject      *source,
 
   table = g_task_propagate_pointer (G_TASK (result), &error);
   g_clear_object (&self->cancellable);
+  /* Closed while the sweep ran: nothing left to show it in. */
+  if (self->result_box == NULL)
+    {
+      g_clear_pointer (&table, wf_table_free);
+      return;
+    }
   if (table == NULL)
     {
       g_free (self->error);
@@ -382,8 +388,7 @@ sweep_done_cb (GObject      *source,
     }
   g_clear_pointer (&self->table, wf_table_free);
   self->table = table;
-  if (gtk_widget_get_root (GTK_WIDGET (self->result_box)) != NULL)
-    show_result (self, data->axes[0].label, data->n_axes == 2 ? data->axes[1].label : NULL);
+  show_result (self, data->axes[0].label, data->n_axes == 2 ? data->axes[1].label : NULL);
   set_busy (self, FALSE);
 }
 

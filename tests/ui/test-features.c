@@ -601,8 +601,20 @@ test_sweep (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sweep.close", NULL);
   WAIT_FOR (!wf_sweep_dialog_get_busy (dialog));
   g_assert_cmpstr (wf_sweep_dialog_get_error (dialog), ==, "The sweep was cancelled.");
-
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Closed while running: the worker's result lands nowhere, nothing crashes. */
+  {
+    g_autoptr(GtkWidget) other = g_object_ref_sink (wf_sweep_dialog_new (GTK_WINDOW (fixture->window),
+                                                                         fixture->pipeline, run));
+
+    gtk_window_present (GTK_WINDOW (other));
+    g_assert_true (wf_sweep_dialog_set_axis (WF_SWEEP_DIALOG (other), 0, "Term", 12, 120, 12));
+    wf_sweep_dialog_start (WF_SWEEP_DIALOG (other));
+    g_assert_true (wf_sweep_dialog_get_busy (WF_SWEEP_DIALOG (other)));
+    gtk_window_destroy (GTK_WINDOW (other));
+    WAIT_FOR (!wf_sweep_dialog_get_busy (WF_SWEEP_DIALOG (other)));
+  }
 }
 
 static void
