@@ -53,6 +53,7 @@ format_date (gint64 unix_us)
   if (dt == NULL)
     return g_strdup ("?");
   /* Translators: a date as in "resets on 1 December"; see g_date_time_format */
+  /* xgettext:no-c-format */
   return g_date_time_format (dt, _("%-d %B"));
 }
 
