@@ -13,6 +13,7 @@
 #include "wf-window.h"
 #include "wf-pipeline-asker.h"
 #include "wf-pipeline-providers.h"
+#include "wf-bench-hooks.h"
 
 struct _WfApplication
 {
@@ -22,7 +23,9 @@ struct _WfApplication
   WfStore        *store;
   GError         *store_error;
   WfPipeline     *pipeline;
+  WfSandbox      *sandbox;
   WfPipelineAsker *asker;
+  gboolean        warmed;
 };
 
 G_DEFINE_FINAL_TYPE (WfApplication, wf_application, ADW_TYPE_APPLICATION)
@@ -73,7 +76,16 @@ wf_application_get_asker (WfApplication *self)
       g_autoptr(WfLlmProvider) remote = g_str_equal (provider, "offline") ? NULL
                                                                           : wf_pipeline_provider_new (provider);
 
-      self->pipeline = wf_pipeline_new (wf_store_get_path (self->store), NULL);
+      g_autofree char *backend = g_settings_get_string (self->settings, "sandbox-backend");
+      g_autoptr(GError) error = NULL;
+
+      /* Only created here (cheap: no process starts); the warm zygote starts
+       * after the first frame, see first_frame_cb(). NULL: the pipeline
+       * explains at the first run what to install. */
+      self->sandbox = wf_sandbox_get_default (backend, &error);
+      if (self->sandbox == NULL)
+        g_debug ("No sandbox yet: %s", error->message);
+      self->pipeline = wf_pipeline_new (wf_store_get_path (self->store), self->sandbox);
       if (remote != NULL)
         wf_pipeline_add_provider (self->pipeline, remote);
       self->asker = wf_pipeline_asker_new (self->pipeline);
@@ -81,6 +93,44 @@ wf_application_get_asker (WfApplication *self)
     }
 
   return self->asker;
+}
+
+static gboolean
+warm_up_idle (gpointer user_data)
+{
+  WfApplication *self = user_data;
+
+  if (self->sandbox != NULL)
+    wf_sandbox_warm_up (self->sandbox);
+  return G_SOURCE_REMOVE;
+}
+
+/* Slow things wait for the first frame: the window is on screen before the
+ * sandbox's zygote (a Python with pandas) starts. */
+static void
+first_frame_cb (GdkFrameClock *clock,
+                WfWindow      *window)
+{
+  WfApplication *self = WF_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
+
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, window);
+  if (self == NULL || wf_bench_hooks_first_frame (window))
+    return;
+  if (!self->warmed)
+    {
+      self->warmed = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, warm_up_idle, g_object_ref (self), g_object_unref);
+    }
+}
+
+static void
+window_mapped_cb (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_handlers_disconnect_by_func (window, window_mapped_cb, NULL);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_cb), window, 0);
 }
 
 static void
@@ -96,7 +146,11 @@ wf_application_activate (GApplication *app)
 
       wf_window_set_store (win, wf_application_get_store (self));
       if (self->store != NULL)
-        wf_window_set_asker (win, WF_ASKER (wf_application_get_asker (self)));
+        {
+          wf_window_set_asker (win, WF_ASKER (wf_application_get_asker (self)));
+          wf_window_set_pipeline (win, self->pipeline);
+        }
+      g_signal_connect (win, "map", G_CALLBACK (window_mapped_cb), NULL);
       if (self->store_error != NULL)
         {
           g_autofree char *message =
@@ -210,6 +264,7 @@ wf_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->asker);
   g_clear_object (&self->pipeline);
+  g_clear_object (&self->sandbox);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
 

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Dragging a slider changes the value many times a second; "changed" waits
- * for a short pause (150 ms) so the lead re-runs the model once per gesture
- * step, not once per pixel. Percent params hold fractions (0.05); their
+ * for a short pause (50 ms, about three frames) so the model re-runs once per
+ * gesture step, not once per pixel; a newer re-run cancels an older one. Percent params hold fractions (0.05); their
  * controls show percent (5) because that is what people type.
  */
 #define G_LOG_DOMAIN "wf-assumptions"
@@ -18,7 +18,7 @@
 
 #include "wf-format.h"
 
-#define DEFAULT_DEBOUNCE_MS 150
+#define DEFAULT_DEBOUNCE_MS 50
 
 typedef struct
 {
@@ -40,6 +40,7 @@ struct _WfAssumptions
 
   GPtrArray           *entries;       /* (element-type Entry) */
   guint                debounce_ms;
+  gboolean             compact;
   guint                debounce_id;
   gboolean             updating;
 };
@@ -155,10 +156,28 @@ wf_assumptions_param_range (const WfParam *param,
   *out_digits = digits;
 }
 
+double
+wf_assumptions_control_scale (const WfParam *param)
+{
+  if (param == NULL || g_strcmp0 (param->kind, "percent") != 0)
+    return 1.0;
+  /* Generated programs hold percent params either as fractions (0.075) or,
+   * like the offline templates, already in percent (7.5 with max=40). A
+   * bound or value above 1 tells which: 1 % as a fraction would be 0.01. */
+  if ((isfinite (param->max) && param->max > 1.0) || fabs (param->value) > 1.0)
+    return 1.0;
+  return 100.0;
+}
+
 static void
 update_subtitle (Entry *entry)
 {
-  g_autofree char *text = wf_format_param (entry->param->value, entry->param->kind);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (entry->param->kind, "percent") == 0 && entry->scale == 1.0)
+    text = wf_format_percent (entry->param->value / 100.0);
+  else
+    text = wf_format_param (entry->param->value, entry->param->kind);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (entry->row), text);
 }
@@ -243,7 +262,7 @@ wf_assumptions_set_params (WfAssumptions *self,
       entry->param = wf_param_copy (param);
       if (!isfinite (entry->param->value))
         entry->param->value = 0.0;
-      entry->scale = g_strcmp0 (param->kind, "percent") == 0 ? 100.0 : 1.0;
+      entry->scale = wf_assumptions_control_scale (param);
       wf_assumptions_param_range (param, &min, &max, &step, &digits);
       adjustment = gtk_adjustment_new (entry->param->value * entry->scale,
                                        min * entry->scale, max * entry->scale,
@@ -254,7 +273,9 @@ wf_assumptions_set_params (WfAssumptions *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry->row), param->label);
       g_object_set_data (G_OBJECT (entry->row), "wf-assumptions", self);
 
-      bounded = isfinite (param->min) && isfinite (param->max);
+      /* A narrow place (the inspector) gets the spin button only: a slider
+       * beside it would squeeze the label to a letter per line. */
+      bounded = isfinite (param->min) && isfinite (param->max) && !self->compact;
       if (bounded)
         {
           entry->slider = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment));
@@ -283,6 +304,29 @@ wf_assumptions_set_params (WfAssumptions *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assumptions.sweep", self->entries->len > 0);
 }
 
+void
+wf_assumptions_set_values (WfAssumptions *self,
+                           GHashTable    *values)
+{
+  g_return_if_fail (WF_IS_ASSUMPTIONS (self));
+
+  if (values == NULL)
+    return;
+  self->updating = TRUE;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      const double *v = g_hash_table_lookup (values, entry->param->label);
+
+      if (v == NULL || !isfinite (*v) || *v == entry->param->value)
+        continue;
+      entry->param->value = *v;
+      gtk_adjustment_set_value (gtk_spin_button_get_adjustment (entry->spin), *v * entry->scale);
+      update_subtitle (entry);
+    }
+  self->updating = FALSE;
+}
+
 guint
 wf_assumptions_get_n_params (WfAssumptions *self)
 {
@@ -303,6 +347,14 @@ wf_assumptions_get_spin_button (WfAssumptions *self,
         return entry->spin;
     }
   return NULL;
+}
+
+void
+wf_assumptions_set_compact (WfAssumptions *self,
+                            gboolean       compact)
+{
+  g_return_if_fail (WF_IS_ASSUMPTIONS (self));
+  self->compact = !!compact;
 }
 
 void

@@ -17,16 +17,24 @@ GtkWidget  *wf_assumptions_new        (void);
 /* params: (element-type WfParam), copied; NULL or empty clears. */
 void        wf_assumptions_set_params (WfAssumptions *self,
                                        GPtrArray     *params);
+/* Moves the controls to @values (label → gdouble*) without emitting "changed". */
+void        wf_assumptions_set_values (WfAssumptions *self,
+                                       GHashTable    *values);
 guint       wf_assumptions_get_n_params (WfAssumptions *self);
 /* The control of the param with that label, for the lead and the tests. */
 GtkSpinButton *wf_assumptions_get_spin_button (WfAssumptions *self,
                                                const char    *label);
 /* label → double (boxed in a gdouble*) of every param, as now set. */
 GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
-/* Milliseconds between the last change and "changed" (default 150). */
+/* Spin buttons only, no sliders (applies to the next set_params). */
+void        wf_assumptions_set_compact (WfAssumptions *self,
+                                        gboolean       compact);
+/* Milliseconds between the last change and "changed" (default 50). */
 void        wf_assumptions_set_debounce (WfAssumptions *self,
                                          guint          ms);
 
+/* Control value = param value × this: 100 for a percent held as a fraction, else 1. */
+double      wf_assumptions_control_scale (const WfParam *param);
 /* Bounds the control uses for a param: its own, else sensible defaults by kind. */
 void        wf_assumptions_param_range (const WfParam *param,
                                         double        *out_min,

@@ -18,6 +18,10 @@
 
 #include "wf-chat-view.h"
 #include "wf-welcome-page.h"
+#include "wf-assumptions.h"
+#include "wf-chart.h"
+#include "wf-format.h"
+#include "wf-results-view.h"
 
 /* Shown at once when a session opens; older runs stay in the store. */
 #define RUNS_SHOWN        50
@@ -57,6 +61,8 @@ enum {
   EXPORT_CSV,
   RUN_AGAIN,
   RUN_FINISHED,
+  ASSUMPTIONS_CHANGED,
+  SWEEP_REQUESTED,
   N_SIGNALS
 };
 
@@ -277,22 +283,19 @@ card_button (WfChatView *self,
   return button;
 }
 
-/* A plain rendering until wf-format replaces it: the number with the
- * locale's grouping, then the unit. */
+/* The metric in the user's locale and currency. */
 static char *
 format_metric (const WfMetric *metric)
 {
   if (isnan (metric->value))
     return g_strdup (_("not a number"));
-  if (metric->unit != NULL && *metric->unit != '\0')
-    return g_strdup_printf ("%'.2f %s", metric->value, metric->unit);
-  return g_strdup_printf ("%'.2f", metric->value);
+  return wf_format_value_with_unit (metric->value, metric->unit);
 }
 
 static char *
 format_cost (const WfRun *run)
 {
-  g_autofree char *amount = g_strdup_printf ("$%.4f", wf_micros_to_usd (run->total_micros));
+  g_autofree char *amount = wf_format_cost_micros (run->total_micros);
 
   if (run->total_micros == 0)
     return g_strdup (_("No cost"));
@@ -301,6 +304,91 @@ format_cost (const WfRun *run)
     return g_strdup_printf (_("Cost %s (estimated)"), amount);
   /* Translators: %s is an amount of money, such as $0.0012 */
   return g_strdup_printf (_("Cost %s"), amount);
+}
+
+static void
+fill_metrics (GtkFlowBox  *flow,
+              const WfRun *run)
+{
+  GtkFlowBoxChild *child;
+
+  while ((child = gtk_flow_box_get_child_at_index (flow, 0)) != NULL)
+    gtk_flow_box_remove (flow, GTK_WIDGET (child));
+
+  for (guint i = 0; run->result != NULL && run->result->metrics != NULL && i < run->result->metrics->len; i++)
+    {
+      const WfMetric *metric = g_ptr_array_index (run->result->metrics, i);
+      g_autofree char *value = format_metric (metric);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *v = gtk_label_new (value);
+      GtkWidget *n = gtk_label_new (metric->name);
+
+      gtk_widget_add_css_class (v, "title-2");
+      gtk_widget_add_css_class (v, "metric-value");
+      gtk_widget_add_css_class (n, "caption");
+      gtk_widget_add_css_class (n, "dim-label");
+      gtk_label_set_wrap (GTK_LABEL (n), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (v), TRUE);
+      gtk_box_append (GTK_BOX (box), v);
+      gtk_box_append (GTK_BOX (box), n);
+      gtk_flow_box_append (flow, box);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (flow), run->result != NULL && run->result->metrics != NULL &&
+                                             run->result->metrics->len > 0);
+}
+
+/* The first table (compact, scrolled) and the first chart of the run. */
+static void
+fill_results (GtkBox      *slot,
+              const WfRun *run)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (slot))) != NULL)
+    gtk_box_remove (slot, child);
+  if (run->result == NULL)
+    return;
+
+  if (run->result->tables != NULL && run->result->tables->len > 0)
+    {
+      GtkWidget *view = wf_results_view_new ();
+
+      wf_results_view_set_table (WF_RESULTS_VIEW (view), g_ptr_array_index (run->result->tables, 0));
+      gtk_widget_set_size_request (view, -1, 180);
+      gtk_widget_add_css_class (view, "card-table");
+      gtk_box_append (slot, view);
+    }
+  if (run->result->charts != NULL && run->result->charts->len > 0)
+    {
+      GtkWidget *chart = wf_chart_widget_new ();
+
+      wf_chart_widget_set_chart (WF_CHART_WIDGET (chart), g_ptr_array_index (run->result->charts, 0));
+      gtk_widget_set_size_request (chart, -1, 220);
+      gtk_box_append (slot, chart);
+    }
+}
+
+/* The controls carry their card's run id: a collapsed GtkExpander unparents
+ * its child, so the card cannot be found by walking up. */
+static void
+assumptions_changed_cb (WfAssumptions *assumptions,
+                        GHashTable    *values,
+                        WfChatView    *self)
+{
+  gint64 *run_id = g_object_get_data (G_OBJECT (assumptions), "wf-run-id");
+
+  if (run_id != NULL)
+    g_signal_emit (self, signals[ASSUMPTIONS_CHANGED], 0, *run_id, values);
+}
+
+static void
+sweep_requested_cb (WfAssumptions *assumptions,
+                    WfChatView    *self)
+{
+  gint64 *run_id = g_object_get_data (G_OBJECT (assumptions), "wf-run-id");
+
+  if (run_id != NULL)
+    g_signal_emit (self, signals[SWEEP_REQUESTED], 0, *run_id);
 }
 
 static GtkWidget *
@@ -325,37 +413,39 @@ build_answer_card (WfChatView  *self,
       if (text != NULL)
         gtk_box_append (GTK_BOX (card), wrapped_label (text, "answer-text"));
 
-      if (run->result != NULL && run->result->metrics != NULL && run->result->metrics->len > 0)
-        {
-          GtkWidget *flow = gtk_flow_box_new ();
+      {
+        GtkWidget *flow = gtk_flow_box_new ();
 
-          gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-          gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
-          gtk_widget_add_css_class (flow, "metrics");
-          for (guint i = 0; i < run->result->metrics->len; i++)
-            {
-              const WfMetric *metric = g_ptr_array_index (run->result->metrics, i);
-              g_autofree char *value = format_metric (metric);
-              GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-              GtkWidget *v = gtk_label_new (value);
-              GtkWidget *n = gtk_label_new (metric->name);
-
-              gtk_widget_add_css_class (v, "title-2");
-              gtk_widget_add_css_class (n, "caption");
-              gtk_widget_add_css_class (n, "dim-label");
-              gtk_label_set_wrap (GTK_LABEL (n), TRUE);
-              gtk_box_append (GTK_BOX (box), v);
-              gtk_box_append (GTK_BOX (box), n);
-              gtk_flow_box_append (GTK_FLOW_BOX (flow), box);
-            }
-          gtk_box_append (GTK_BOX (card), flow);
-        }
+        gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+        gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
+        gtk_widget_add_css_class (flow, "metrics");
+        g_object_set_data (G_OBJECT (card), "wf-metrics", flow);
+        gtk_box_append (GTK_BOX (card), flow);
+      }
 
       if (run->explanation != NULL && run->answer != NULL && *run->answer != '\0')
         {
           GtkWidget *expander = gtk_expander_new_with_mnemonic (_("How this was _worked out"));
 
           gtk_expander_set_child (GTK_EXPANDER (expander), wrapped_label (run->explanation, NULL));
+          gtk_box_append (GTK_BOX (card), expander);
+        }
+
+      if (run->result != NULL && run->result->params != NULL && run->result->params->len > 0 &&
+          run->code != NULL)
+        {
+          GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Assumptions"));
+          GtkWidget *assumptions = wf_assumptions_new ();
+
+          wf_assumptions_set_params (WF_ASSUMPTIONS (assumptions), run->result->params);
+          g_object_set_data_full (G_OBJECT (assumptions), "wf-run-id",
+                                  g_memdup2 (&run->id, sizeof run->id), g_free);
+          g_object_set_data (G_OBJECT (assumptions), "wf-expander", expander);
+          g_signal_connect_object (assumptions, "changed", G_CALLBACK (assumptions_changed_cb), self, 0);
+          g_signal_connect_object (assumptions, "sweep-requested", G_CALLBACK (sweep_requested_cb), self, 0);
+          gtk_expander_set_child (GTK_EXPANDER (expander), assumptions);
+          gtk_widget_add_css_class (expander, "assumptions-expander");
+          g_object_set_data (G_OBJECT (card), "wf-assumptions", assumptions);
           gtk_box_append (GTK_BOX (card), expander);
         }
     }
@@ -374,10 +464,15 @@ build_answer_card (WfChatView  *self,
         add_clarification (self, GTK_BOX (card), run->clarification_json);
     }
 
-  /* Filled by the lead with wf-results-view and wf-chart at merge. */
   results_slot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_name (results_slot, "results_slot");
   gtk_box_append (GTK_BOX (card), results_slot);
+  g_object_set_data (G_OBJECT (card), "wf-results", results_slot);
+  if (run->outcome == WF_OUTCOME_ANSWERED)
+    {
+      fill_metrics (g_object_get_data (G_OBJECT (card), "wf-metrics"), run);
+      fill_results (GTK_BOX (results_slot), run);
+    }
 
   /* Cost on its own line so the buttons still fit a phone-width window. */
   {
@@ -474,6 +569,10 @@ load_session (WfChatView *self)
           g_warning ("Cannot load run %" G_GINT64_FORMAT ": %s", summary->id, load_error->message);
           continue;
         }
+      /* A re-run with changed assumptions belongs to its parent's card: live
+       * while the user drags, kept in the history, not a new turn. */
+      if (run->parent_run_id > 0)
+        continue;
       append_run (self, run);
     }
 
@@ -830,6 +929,27 @@ wf_chat_view_class_init (WfChatViewClass *klass)
     g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 
+  /**
+   * WfChatView::assumptions-changed:
+   * @run_id: the run of the card whose assumptions changed
+   * @values: (element-type utf8 gdouble*): every assumption as now set
+   *
+   * Fires (debounced) when the user changes an assumption in a card; the
+   * window re-runs the model and calls wf_chat_view_update_results().
+   */
+  signals[ASSUMPTIONS_CHANGED] =
+    g_signal_new ("assumptions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_HASH_TABLE);
+  /**
+   * WfChatView::sweep-requested:
+   * @run_id: the run
+   *
+   * Fires for the Sweep button of a card's assumptions.
+   */
+  signals[SWEEP_REQUESTED] =
+    g_signal_new ("sweep-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "chat.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "chat.export", NULL, export_action);
@@ -971,4 +1091,120 @@ wf_chat_view_focus_entry (WfChatView *self)
   g_return_if_fail (WF_IS_CHAT_VIEW (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static GtkWidget *
+find_card (WfChatView *self,
+           gint64      run_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->cards));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gint64 *id = g_object_get_data (G_OBJECT (child), "wf-run-id");
+
+      if (id != NULL && *id == run_id)
+        return child;
+    }
+  return NULL;
+}
+
+gboolean
+wf_chat_view_update_results (WfChatView  *self,
+                             gint64       card_run_id,
+                             const WfRun *run)
+{
+  GtkWidget *card;
+  GtkFlowBox *metrics;
+  GtkBox *results;
+
+  g_return_val_if_fail (WF_IS_CHAT_VIEW (self), FALSE);
+  g_return_val_if_fail (run != NULL, FALSE);
+
+  card = find_card (self, card_run_id);
+  if (card == NULL)
+    return FALSE;
+  metrics = g_object_get_data (G_OBJECT (card), "wf-metrics");
+  results = g_object_get_data (G_OBJECT (card), "wf-results");
+  /* A failed re-run (a value the model rejects) keeps the last good numbers
+   * and says why in the tooltip, instead of blanking the card. */
+  if (run->outcome != WF_OUTCOME_ANSWERED || run->result == NULL)
+    {
+      const char *message = run->message ? run->message : outcome_fallback_message (run->outcome);
+
+      if (metrics != NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (metrics), "stale");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (metrics), message);
+        }
+      return TRUE;
+    }
+  if (metrics != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (metrics), "stale");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (metrics), NULL);
+      fill_metrics (metrics, run);
+    }
+  if (results != NULL)
+    fill_results (results, run);
+  return TRUE;
+}
+
+GtkWidget *
+wf_chat_view_get_card_assumptions (WfChatView *self,
+                                   gint64      run_id)
+{
+  GtkWidget *card;
+
+  g_return_val_if_fail (WF_IS_CHAT_VIEW (self), NULL);
+
+  card = find_card (self, run_id);
+  return card ? g_object_get_data (G_OBJECT (card), "wf-assumptions") : NULL;
+}
+
+char *
+wf_chat_view_dup_card_metrics (WfChatView *self,
+                               gint64      run_id)
+{
+  GtkWidget *card;
+  GtkWidget *flow;
+  GString *text;
+
+  g_return_val_if_fail (WF_IS_CHAT_VIEW (self), NULL);
+
+  card = find_card (self, run_id);
+  if (card == NULL || (flow = g_object_get_data (G_OBJECT (card), "wf-metrics")) == NULL)
+    return NULL;
+  text = g_string_new (NULL);
+  for (int i = 0; ; i++)
+    {
+      GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (flow), i);
+      GtkWidget *box, *value, *name;
+
+      if (child == NULL)
+        break;
+      box = gtk_flow_box_child_get_child (child);
+      value = gtk_widget_get_first_child (box);
+      name = gtk_widget_get_next_sibling (value);
+      g_string_append_printf (text, "%s: %s\n", gtk_label_get_text (GTK_LABEL (name)),
+                              gtk_label_get_text (GTK_LABEL (value)));
+    }
+  return g_string_free (text, FALSE);
+}
+
+void
+wf_chat_view_add_run (WfChatView  *self,
+                      const WfRun *run)
+{
+  g_return_if_fail (WF_IS_CHAT_VIEW (self));
+  g_return_if_fail (run != NULL);
+
+  if (self->session_id == 0)
+    self->session_id = run->session_id;
+  if (run->session_id != self->session_id)
+    return;
+  gtk_stack_set_visible_child_name (self->stack, "conversation");
+  append_run (self, run);
+  update_actions (self);
+  queue_scroll_to_end (self);
 }

@@ -36,5 +36,19 @@ gboolean   wf_chat_view_get_busy       (WfChatView *self);
 guint      wf_chat_view_get_n_cards    (WfChatView *self);
 gint64     wf_chat_view_get_last_run   (WfChatView *self);
 void       wf_chat_view_focus_entry    (WfChatView *self);
+/* Shows a re-run's metrics, table and chart in the card of @card_run_id
+ * (its assumptions stay as the user set them). FALSE when no such card. */
+gboolean   wf_chat_view_update_results (WfChatView  *self,
+                                        gint64       card_run_id,
+                                        const WfRun *run);
+/* (nullable) (transfer none): the WfAssumptions of a card. */
+GtkWidget *wf_chat_view_get_card_assumptions (WfChatView *self,
+                                              gint64      run_id);
+/* "name: value" lines of a card's metrics as shown, for tests. */
+char      *wf_chat_view_dup_card_metrics (WfChatView *self,
+                                          gint64      run_id);
+/* Appends a run made elsewhere (paste-and-run) when it is in this session. */
+void       wf_chat_view_add_run        (WfChatView  *self,
+                                        const WfRun *run);
 
 G_END_DECLS

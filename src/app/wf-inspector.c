@@ -19,6 +19,7 @@
 #include <gtksourceview/gtksource.h>
 #include <math.h>
 
+#include "wf-assumptions.h"
 #include "wf-chart.h"
 #include "wf-format.h"
 #include "wf-results-view.h"
@@ -31,6 +32,7 @@ struct _WfInspector
   AdwViewStack  *stack;
   GtkLabel      *language_label;
   GtkToggleButton *edit_toggle;
+  GtkDropDown   *language_dropdown;
   GtkButton     *run_button;
   GtkSourceView *source_view;
   GtkBox        *output_box;
@@ -41,6 +43,9 @@ struct _WfInspector
   GtkButton     *export_png_button;
   GtkBox        *cost_box;
   GtkBox        *checks_box;
+  WfAssumptions *assumptions;
+
+  gint64         base_run_id;     /* the run whose assumptions are shown */
 
   char          *language;
   GPtrArray     *results_views;   /* (element-type GtkWidget) borrowed */
@@ -53,6 +58,8 @@ G_DEFINE_FINAL_TYPE (WfInspector, wf_inspector, GTK_TYPE_WIDGET)
 enum
 {
   SIGNAL_RUN_CODE,
+  SIGNAL_ASSUMPTIONS_CHANGED,
+  SIGNAL_SWEEP_REQUESTED,
   N_SIGNALS
 };
 
@@ -542,6 +549,10 @@ fill_checks (WfInspector *self,
       add_row (group, g_ptr_array_index (run->fixes, i), NULL, NULL);
 }
 
+static void on_language_selected (GtkDropDown *dropdown,
+                                  GParamSpec  *pspec,
+                                  WfInspector *self);
+
 static void
 set_language (WfInspector *self,
               const char  *language)
@@ -557,6 +568,17 @@ set_language (WfInspector *self,
   g_free (self->language);
   self->language = g_strdup (g_strcmp0 (language, "sql") == 0 ? "sql" : "python");
   gtk_label_set_text (self->language_label, g_str_equal (self->language, "sql") ? _("SQL") : _("Python"));
+  g_signal_handlers_block_by_func (self->language_dropdown, on_language_selected, self);
+  gtk_drop_down_set_selected (self->language_dropdown, g_str_equal (self->language, "sql") ? 1 : 0);
+  g_signal_handlers_unblock_by_func (self->language_dropdown, on_language_selected, self);
+}
+
+static void
+on_language_selected (GtkDropDown *dropdown,
+                      GParamSpec  *pspec,
+                      WfInspector *self)
+{
+  set_language (self, gtk_drop_down_get_selected (dropdown) == 1 ? "sql" : "python");
 }
 
 static void
@@ -588,6 +610,45 @@ wf_inspector_set_run (WfInspector *self,
   fill_charts (self, run);
   fill_cost (self, run);
   fill_checks (self, run);
+
+  /* A re-run of the run shown keeps the controls the user is moving. */
+  if (run == NULL || run->parent_run_id == 0 || run->parent_run_id != self->base_run_id)
+    {
+      self->base_run_id = run ? run->id : 0;
+      wf_assumptions_set_params (self->assumptions,
+                                 run && run->code && run->result ? run->result->params : NULL);
+    }
+}
+
+gint64
+wf_inspector_get_base_run (WfInspector *self)
+{
+  g_return_val_if_fail (WF_IS_INSPECTOR (self), 0);
+
+  return self->base_run_id;
+}
+
+WfAssumptions *
+wf_inspector_get_assumptions (WfInspector *self)
+{
+  g_return_val_if_fail (WF_IS_INSPECTOR (self), NULL);
+
+  return self->assumptions;
+}
+
+static void
+assumptions_changed_cb (WfInspector *self,
+                        GHashTable  *values)
+{
+  if (self->base_run_id > 0)
+    g_signal_emit (self, signals[SIGNAL_ASSUMPTIONS_CHANGED], 0, self->base_run_id, values);
+}
+
+static void
+sweep_requested_cb (WfInspector *self)
+{
+  if (self->base_run_id > 0)
+    g_signal_emit (self, signals[SIGNAL_SWEEP_REQUESTED], 0, self->base_run_id);
 }
 
 void
@@ -625,6 +686,14 @@ wf_inspector_dup_code (WfInspector *self)
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+wf_inspector_set_language (WfInspector *self,
+                           const char  *language)
+{
+  g_return_if_fail (WF_IS_INSPECTOR (self));
+  set_language (self, language);
 }
 
 void
@@ -695,6 +764,9 @@ on_edit_toggled (GtkToggleButton *toggle,
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->source_view), editable);
   gtk_source_view_set_highlight_current_line (self->source_view, editable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), editable);
+  /* While editing, the language is the user's choice (paste SQL or Python). */
+  gtk_widget_set_visible (GTK_WIDGET (self->language_dropdown), editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_label), !editable);
   if (editable)
     gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
@@ -794,6 +866,14 @@ wf_inspector_class_init (WfInspectorClass *klass)
   signals[SIGNAL_RUN_CODE] =
     g_signal_new ("run-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* assumptions-changed (run id, values): as WfChatView::assumptions-changed. */
+  signals[SIGNAL_ASSUMPTIONS_CHANGED] =
+    g_signal_new ("assumptions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_HASH_TABLE);
+  signals[SIGNAL_SWEEP_REQUESTED] =
+    g_signal_new ("sweep-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  g_type_ensure (WF_TYPE_ASSUMPTIONS);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/whatif/WhatIf/wf-inspector.ui");
@@ -801,6 +881,7 @@ wf_inspector_class_init (WfInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, language_label);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, edit_toggle);
+  gtk_widget_class_bind_template_child (widget_class, WfInspector, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, run_button);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, source_view);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, output_box);
@@ -811,6 +892,7 @@ wf_inspector_class_init (WfInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfInspector, export_png_button);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, cost_box);
   gtk_widget_class_bind_template_child (widget_class, WfInspector, checks_box);
+  gtk_widget_class_bind_template_child (widget_class, WfInspector, assumptions);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -821,10 +903,14 @@ wf_inspector_init (WfInspector *self)
   self->charts = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->edit_toggle, "toggled", G_CALLBACK (on_edit_toggled), self);
+  g_signal_connect (self->language_dropdown, "notify::selected", G_CALLBACK (on_language_selected), self);
   g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
   g_signal_connect (self->export_png_button, "clicked", G_CALLBACK (on_export_png_clicked), self);
   g_signal_connect (self->table_selector, "notify::selected", G_CALLBACK (on_table_selected), self);
   g_signal_connect (self->chart_selector, "notify::selected", G_CALLBACK (on_chart_selected), self);
+  wf_assumptions_set_compact (self->assumptions, TRUE);
+  g_signal_connect_swapped (self->assumptions, "changed", G_CALLBACK (assumptions_changed_cb), self);
+  g_signal_connect_swapped (self->assumptions, "sweep-requested", G_CALLBACK (sweep_requested_cb), self);
   g_signal_connect_swapped (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (update_scheme), self);
   update_scheme (self);
   wf_inspector_set_run (self, NULL);

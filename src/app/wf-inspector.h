@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "wf-assumptions.h"
 #include "wf-types.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,9 @@ const char *wf_inspector_get_page      (WfInspector *self);
 AdwViewStack *wf_inspector_get_stack   (WfInspector *self);
 /* The code as in the editor (edited or not). */
 char       *wf_inspector_dup_code      (WfInspector *self);
+/* python | sql: the highlighting and the language the edited program runs as. */
+void        wf_inspector_set_language  (WfInspector *self,
+                                        const char  *language);
 void        wf_inspector_set_editable  (WfInspector *self,
                                         gboolean     editable);
 /* The children of the Results and Chart tabs, for the lead and the tests. */
@@ -31,6 +35,9 @@ GtkWidget  *wf_inspector_get_results_view (WfInspector *self,
                                            guint        index);
 GtkWidget  *wf_inspector_get_chart        (WfInspector *self,
                                            guint        index);
+/* The run whose assumptions the Assumptions tab shows (re-runs keep it). */
+gint64      wf_inspector_get_base_run  (WfInspector *self);
+WfAssumptions *wf_inspector_get_assumptions (WfInspector *self);
 /* Plain text of a tab's labels, for tests and accessibility checks. */
 char       *wf_inspector_dup_page_text (WfInspector *self,
                                         const char  *name);

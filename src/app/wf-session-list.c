@@ -84,6 +84,7 @@ struct _WfSessionList
   GListStore         *sessions;
   GtkSingleSelection *selection;
   guint               loaded;      /* rows read from the store, hidden ones included */
+  guint               prefetch_id;
   gboolean            exhausted;
   char               *query;
   GHashTable         *pending_deletes;   /* session id (gint64*) → AdwToast */
@@ -250,6 +251,32 @@ wf_session_list_reload (WfSessionList *self)
   update_empty_state (self);
 }
 
+static gboolean
+prefetch_idle (gpointer user_data)
+{
+  WfSessionList *self = user_data;
+
+  self->prefetch_id = 0;
+  load_next_page (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The next page is read while the user is still two screens from the end,
+ * between frames (idle), so scrolling does not wait for the store at the
+ * bottom edge. edge-reached stays as the fallback. */
+static void
+vadjustment_changed_cb (WfSessionList *self,
+                        GtkAdjustment *adj)
+{
+  double left = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_value (adj)
+                - gtk_adjustment_get_page_size (adj);
+
+  if (self->exhausted || self->query != NULL || self->prefetch_id != 0)
+    return;
+  if (left < 2 * gtk_adjustment_get_page_size (adj))
+    self->prefetch_id = g_idle_add (prefetch_idle, self);
+}
+
 static void
 edge_reached_cb (WfSessionList   *self,
                  GtkPositionType  pos)
@@ -335,12 +362,50 @@ popover_show_cb (GtkPopover *popover)
     gtk_editable_set_text (entry, item->title);
 }
 
+/* The rename/delete popover is built the first time a row's menu opens, not
+ * when the row is set up: a page of 50 rows with an entry each cost a
+ * visible hitch while the history scrolled (app.history_scroll_10k). */
+static void
+create_row_popover (GtkMenuButton *menu,
+                    gpointer       user_data)
+{
+  WfSessionList *self = user_data;
+  GtkWidget *row = g_object_get_data (G_OBJECT (menu), "wf-row");
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+
+  if (popover == NULL)
+    {
+      GtkWidget *pbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *entry = gtk_entry_new ();
+      GtkWidget *delete;
+
+      gtk_entry_set_max_length (GTK_ENTRY (entry), MAX_TITLE_LEN);
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Session name"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Rename session"), -1);
+      delete = gtk_button_new_with_mnemonic (_("_Delete Session"));
+      gtk_widget_add_css_class (delete, "destructive-action");
+      gtk_box_append (GTK_BOX (pbox), gtk_label_new (_("Rename")));
+      gtk_box_append (GTK_BOX (pbox), entry);
+      gtk_box_append (GTK_BOX (pbox), delete);
+      popover = gtk_popover_new ();
+      gtk_popover_set_child (GTK_POPOVER (popover), pbox);
+      g_object_set_data (G_OBJECT (popover), "wf-entry", entry);
+      g_signal_connect (popover, "show", G_CALLBACK (popover_show_cb), NULL);
+      g_signal_connect_object (entry, "activate", G_CALLBACK (rename_activate_cb), self, 0);
+      g_signal_connect_object (delete, "clicked", G_CALLBACK (delete_clicked_cb), self, 0);
+      gtk_menu_button_set_popover (menu, popover);
+    }
+  /* Rows are recycled: the item is whatever the row shows now. */
+  g_object_set_data (G_OBJECT (popover), "wf-item", g_object_get_data (G_OBJECT (row), "wf-item"));
+}
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               WfSessionList            *self)
 {
-  GtkWidget *row, *labels, *title, *subtitle, *menu, *popover, *pbox, *entry, *delete;
+  GtkWidget *row, *labels, *title, *subtitle, *menu;
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_add_css_class (row, "session-row");
@@ -361,27 +426,10 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (labels), subtitle);
   gtk_box_append (GTK_BOX (row), labels);
 
-  pbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  entry = gtk_entry_new ();
-  gtk_entry_set_max_length (GTK_ENTRY (entry), MAX_TITLE_LEN);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Session name"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Rename session"), -1);
-  delete = gtk_button_new_with_mnemonic (_("_Delete Session"));
-  gtk_widget_add_css_class (delete, "destructive-action");
-  gtk_box_append (GTK_BOX (pbox), gtk_label_new (_("Rename")));
-  gtk_box_append (GTK_BOX (pbox), entry);
-  gtk_box_append (GTK_BOX (pbox), delete);
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), pbox);
-  g_object_set_data (G_OBJECT (popover), "wf-entry", entry);
-  g_signal_connect (popover, "show", G_CALLBACK (popover_show_cb), NULL);
-  g_signal_connect_object (entry, "activate", G_CALLBACK (rename_activate_cb), self, 0);
-  g_signal_connect_object (delete, "clicked", G_CALLBACK (delete_clicked_cb), self, 0);
-
   menu = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu), popover);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), create_row_popover, self, NULL);
+  g_object_set_data (G_OBJECT (menu), "wf-row", row);
   gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu, "flat");
   gtk_widget_set_tooltip_text (menu, _("Rename or Delete"));
@@ -391,7 +439,6 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 
   g_object_set_data (G_OBJECT (row), "wf-title", title);
   g_object_set_data (G_OBJECT (row), "wf-subtitle", subtitle);
-  g_object_set_data (G_OBJECT (row), "wf-popover", popover);
   gtk_list_item_set_child (list_item, row);
 }
 
@@ -408,7 +455,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (subtitle, item->subtitle ? item->subtitle : "");
   gtk_widget_set_visible (GTK_WIDGET (subtitle), item->subtitle != NULL);
   g_object_set_data (G_OBJECT (row), "wf-item", item);
-  g_object_set_data (g_object_get_data (G_OBJECT (row), "wf-popover"), "wf-item", item);
 }
 
 static void
@@ -419,7 +465,6 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_list_item_get_child (list_item);
 
   g_object_set_data (G_OBJECT (row), "wf-item", NULL);
-  g_object_set_data (g_object_get_data (G_OBJECT (row), "wf-popover"), "wf-item", NULL);
 }
 
 /* Deleting with undo */
@@ -570,6 +615,8 @@ wf_session_list_dispose (GObject *object)
 {
   WfSessionList *self = (WfSessionList *)object;
 
+  g_clear_handle_id (&self->prefetch_id, g_source_remove);
+
   /* Closing the window while a toast is up counts as not undoing it. */
   if (self->pending_deletes != NULL)
     {
@@ -670,6 +717,8 @@ wf_session_list_init (WfSessionList *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
   update_empty_state (self);
 }
 

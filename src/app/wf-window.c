@@ -16,6 +16,9 @@
 #include "wf-session-list.h"
 #include "wf-window.h"
 #include "wf-inspector.h"
+#include "wf-budget-indicator.h"
+#include "wf-sweep-dialog.h"
+#include "wf-csv.h"
 
 struct _WfWindow
 {
@@ -31,6 +34,7 @@ struct _WfWindow
   GtkWidget            *inspector_slot;
   WfInspector          *inspector;        /* owned by inspector_slot */
   GtkWidget            *budget_slot;
+  WfBudgetIndicator    *budget_indicator;  /* owned by budget_slot */
   AdwWindowTitle       *title_widget;
   GtkWidget            *back_button;
   GtkWidget            *sidebar_header;
@@ -39,6 +43,12 @@ struct _WfWindow
   GSettings            *settings;
   WfStore              *store;
   gint64                selected_run_id;
+
+  WfPipeline           *pipeline;
+  GCancellable         *rerun_cancellable;  /* the newest re-run; older ones are cancelled */
+  guint                 n_reruns_shown;
+  GCancellable         *paste_cancellable;
+  guint                 first_frame_handler;
 };
 
 enum {
@@ -103,17 +113,232 @@ run_finished_cb (WfWindow   *self,
     wf_session_list_select_id (self->session_list, session_id);
   g_signal_handlers_unblock_by_func (self->session_list, session_selected_cb, self);
   update_title (self);
+  wf_budget_indicator_refresh (self->budget_indicator);
+}
+
+
+/* Re-runs with changed assumptions: the parent's code on the warm sandbox,
+ * no model call. Only the newest re-run is shown; starting one cancels the
+ * one in flight, so dragging a slider never queues stale results. */
+
+typedef struct
+{
+  WfWindow     *self;
+  gint64        base_run_id;
+  GCancellable *cancellable;
+  GHashTable   *values;
+} RerunData;
+
+static void
+rerun_data_free (RerunData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->cancellable);
+  g_hash_table_unref (data->values);
+  g_free (data);
+}
+
+static GHashTable *
+copy_values (GHashTable *values)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_replace (copy, g_strdup (key), g_memdup2 (value, sizeof (double)));
+  return copy;
+}
+
+static void
+rerun_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  RerunData *data = user_data;
+  WfWindow *self = data->self;
+  g_autoptr(WfRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run = wf_pipeline_run_finish (WF_PIPELINE (source), result, &error);
+  /* Superseded by a newer re-run, or the window is going away. */
+  if (data->cancellable != self->rerun_cancellable || g_cancellable_is_cancelled (data->cancellable))
+    {
+      rerun_data_free (data);
+      return;
+    }
+  g_clear_object (&self->rerun_cancellable);
+
+  if (run == NULL)
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      wf_window_add_toast (self, toast);
+      rerun_data_free (data);
+      return;
+    }
+
+  wf_chat_view_update_results (self->chat_view, data->base_run_id, run);
+  {
+    GtkWidget *card_assumptions = wf_chat_view_get_card_assumptions (self->chat_view, data->base_run_id);
+
+    if (card_assumptions != NULL)
+      wf_assumptions_set_values (WF_ASSUMPTIONS (card_assumptions), data->values);
+  }
+  if (self->inspector != NULL && wf_inspector_get_base_run (self->inspector) == data->base_run_id)
+    {
+      wf_inspector_set_run (self->inspector, run);
+      wf_assumptions_set_values (wf_inspector_get_assumptions (self->inspector), data->values);
+      self->selected_run_id = run->id;
+    }
+  self->n_reruns_shown++;
+  rerun_data_free (data);
+}
+
+static void
+start_rerun (WfWindow   *self,
+             gint64      base_run_id,
+             GHashTable *values)
+{
+  WfRunRequest *req;
+  RerunData *data;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->pipeline == NULL || base_run_id <= 0 || values == NULL)
+    return;
+
+  if (self->rerun_cancellable != NULL)
+    g_cancellable_cancel (self->rerun_cancellable);
+  g_clear_object (&self->rerun_cancellable);
+  self->rerun_cancellable = g_cancellable_new ();
+
+  req = wf_run_request_new (WF_MODE_ASK, NULL);
+  req->parent_run_id = base_run_id;
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    wf_run_request_set_override (req, key, *(double *) value);
+
+  data = g_new0 (RerunData, 1);
+  data->self = g_object_ref (self);
+  data->base_run_id = base_run_id;
+  data->cancellable = g_object_ref (self->rerun_cancellable);
+  data->values = copy_values (values);
+  wf_pipeline_run_async (self->pipeline, req, data->cancellable, rerun_cb, data);
+}
+
+static void
+card_assumptions_changed_cb (WfChatView *chat,
+                             gint64      run_id,
+                             GHashTable *values,
+                             WfWindow   *self)
+{
+  start_rerun (self, run_id, values);
+}
+
+static void
+inspector_assumptions_changed_cb (WfInspector *inspector,
+                                  gint64       run_id,
+                                  GHashTable  *values,
+                                  WfWindow    *self)
+{
+  start_rerun (self, run_id, values);
+}
+
+static void
+sweep_requested_cb (GtkWidget *source,
+                    gint64     run_id,
+                    WfWindow  *self)
+{
+  GtkWidget *dialog;
+  g_autoptr(WfRun) run = NULL;
+
+  if (self->pipeline == NULL || self->store == NULL)
+    return;
+  run = wf_store_load_run (self->store, run_id, NULL);
+  if (run == NULL || run->result == NULL || run->result->params == NULL || run->result->params->len == 0)
+    return;
+  dialog = wf_sweep_dialog_new (GTK_WINDOW (self), self->pipeline, run);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Paste-and-run: the edited program goes through the firewall and the
+ * sandbox like any generated one, and is stored as a new turn. */
+static void
+paste_run_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(WfWindow) self = user_data;
+  g_autoptr(WfRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run = wf_pipeline_run_finish (WF_PIPELINE (source), result, &error);
+  g_clear_object (&self->paste_cancellable);
+  if (self->chat_view == NULL)
+    return;
+  if (run == NULL)
+    {
+      wf_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  if (wf_chat_view_get_session (self->chat_view) == run->session_id ||
+      wf_chat_view_get_session (self->chat_view) == 0)
+    wf_chat_view_add_run (self->chat_view, run);
+  self->selected_run_id = run->id;
+  if (self->inspector != NULL)
+    wf_inspector_set_run (self->inspector, run);
+  run_finished_cb (self, run->id, run->session_id, self->chat_view);
+}
+
+static void
+inspector_run_code_cb (WfInspector *inspector,
+                       const char  *code,
+                       const char  *language,
+                       WfWindow    *self)
+{
+  WfRunRequest *req;
+
+  if (self->pipeline == NULL || self->paste_cancellable != NULL)
+    return;
+  req = wf_run_request_new (g_strcmp0 (language, "sql") == 0 ? WF_MODE_SQL : WF_MODE_PYTHON,
+                            g_strcmp0 (language, "sql") == 0 ? _("Edited query") : _("Edited program"));
+  req->code = g_strdup (code);
+  req->session_id = wf_chat_view_get_session (self->chat_view);
+  self->paste_cancellable = g_cancellable_new ();
+  wf_pipeline_run_async (self->pipeline, req, self->paste_cancellable, paste_run_cb, g_object_ref (self));
 }
 
 /* The inspector replaces the placeholder page of the slot the first time a
- * run is selected, and shows that run from then on. */
+ * run is selected (or code is pasted), and shows that run from then on. */
+static void
+ensure_inspector (WfWindow *self)
+{
+  GtkWidget *child;
+
+  if (self->inspector == NULL)
+    {
+      while ((child = gtk_widget_get_first_child (self->inspector_slot)) != NULL)
+        gtk_box_remove (GTK_BOX (self->inspector_slot), child);
+      self->inspector = WF_INSPECTOR (wf_inspector_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->inspector), TRUE);
+      g_signal_connect_object (self->inspector, "assumptions-changed",
+                               G_CALLBACK (inspector_assumptions_changed_cb), self, 0);
+      g_signal_connect_object (self->inspector, "sweep-requested",
+                               G_CALLBACK (sweep_requested_cb), self, 0);
+      g_signal_connect_object (self->inspector, "run-code",
+                               G_CALLBACK (inspector_run_code_cb), self, 0);
+      gtk_box_append (GTK_BOX (self->inspector_slot), GTK_WIDGET (self->inspector));
+    }
+}
+
 static void
 show_run_in_inspector (WfWindow *self,
                        gint64    run_id)
 {
   g_autoptr(WfRun) run = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
 
   if (self->store == NULL)
     return;
@@ -125,15 +350,7 @@ show_run_in_inspector (WfWindow *self,
       return;
     }
 
-  if (self->inspector == NULL)
-    {
-      while ((child = gtk_widget_get_first_child (self->inspector_slot)) != NULL)
-        gtk_box_remove (GTK_BOX (self->inspector_slot), child);
-      self->inspector = WF_INSPECTOR (wf_inspector_new ());
-      gtk_widget_set_vexpand (GTK_WIDGET (self->inspector), TRUE);
-      gtk_box_append (GTK_BOX (self->inspector_slot), GTK_WIDGET (self->inspector));
-    }
-
+  ensure_inspector (self);
   wf_inspector_set_run (self->inspector, run);
 }
 
@@ -174,6 +391,96 @@ new_session_action (GtkWidget  *widget,
   update_title (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
   wf_chat_view_focus_entry (self->chat_view);
+}
+
+/* An empty editor in the inspector: paste a Python or SQL program and run it
+ * through the same checks and sandbox as a generated one. */
+/* Export CSV (card button, Ctrl+E): every table of the run, through wf-csv,
+ * which guards cells that a spreadsheet would read as formulas. */
+gboolean
+wf_window_export_run_csv (WfWindow    *self,
+                          gint64       run_id,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(WfRun) run = NULL;
+
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("Your history is not open."));
+      return FALSE;
+    }
+  run = wf_store_load_run (self->store, run_id, error);
+  if (run == NULL)
+    return FALSE;
+  return wf_csv_export_run (run, NULL, path, WF_CSV_FLAGS_NONE, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    WfWindow        *self)
+{
+  gint64 run_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "wf-run-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !wf_window_export_run_csv (self, run_id, path, &error))
+        wf_window_add_toast (self, adw_toast_new (error->message));
+      else if (path != NULL)
+        wf_window_add_toast (self, adw_toast_new (_("Exported")));
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_csv_cb (WfChatView *chat,
+               gint64      run_id,
+               WfWindow   *self)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export CSV"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "results.csv");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "wf-run-id", GSIZE_TO_POINTER ((gsize) run_id));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+run_again_cb (WfChatView *chat,
+              gint64      run_id,
+              WfWindow   *self)
+{
+  g_autoptr(WfRun) run = self->store ? wf_store_load_run (self->store, run_id, NULL) : NULL;
+
+  if (run != NULL && run->question != NULL)
+    wf_chat_view_send (self->chat_view, run->question);
+}
+
+static void
+paste_code_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  WfWindow *self = WF_WINDOW (widget);
+
+  ensure_inspector (self);
+  self->selected_run_id = 0;
+  wf_inspector_set_run (self->inspector, NULL);
+  wf_inspector_set_page (self->inspector, "code");
+  wf_inspector_set_editable (self->inspector, TRUE);
+  adw_flap_set_reveal_flap (self->inspector_flap, TRUE);
 }
 
 static void
@@ -282,9 +589,17 @@ wf_window_dispose (GObject *object)
 {
   WfWindow *self = (WfWindow *)object;
 
+  if (self->rerun_cancellable != NULL)
+    g_cancellable_cancel (self->rerun_cancellable);
+  g_clear_object (&self->rerun_cancellable);
+  if (self->paste_cancellable != NULL)
+    g_cancellable_cancel (self->paste_cancellable);
+  g_clear_object (&self->paste_cancellable);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->pipeline);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (wf_window_parent_class)->dispose (object);
@@ -316,6 +631,7 @@ wf_window_class_init (WfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.import-data", NULL, import_data_action);
+  gtk_widget_class_install_action (widget_class, "win.paste-code", NULL, paste_code_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
@@ -363,6 +679,17 @@ wf_window_init (WfWindow *self)
 
   g_signal_connect_object (self->chat_view, "show-code",
                            G_CALLBACK (show_code_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "assumptions-changed",
+                           G_CALLBACK (card_assumptions_changed_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "sweep-requested",
+                           G_CALLBACK (sweep_requested_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "export-csv",
+                           G_CALLBACK (export_csv_cb), self, 0);
+  g_signal_connect_object (self->chat_view, "run-again",
+                           G_CALLBACK (run_again_cb), self, 0);
+
+  self->budget_indicator = WF_BUDGET_INDICATOR (wf_budget_indicator_new ());
+  gtk_box_append (GTK_BOX (self->budget_slot), GTK_WIDGET (self->budget_indicator));
 
   update_folded (self);
   update_title (self);
@@ -386,6 +713,7 @@ wf_window_set_store (WfWindow *self,
 
   wf_session_list_set_store (self->session_list, store);
   wf_chat_view_set_store (self->chat_view, store);
+  wf_budget_indicator_set_store (self->budget_indicator, store);
   update_title (self);
 }
 
@@ -463,4 +791,38 @@ wf_window_add_toast (WfWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+wf_window_set_pipeline (WfWindow   *self,
+                        WfPipeline *pipeline)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+  g_return_if_fail (!pipeline || WF_IS_PIPELINE (pipeline));
+
+  g_set_object (&self->pipeline, pipeline);
+}
+
+gboolean
+wf_window_get_rerun_pending (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+
+  return self->rerun_cancellable != NULL;
+}
+
+guint
+wf_window_get_n_reruns_shown (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), 0);
+
+  return self->n_reruns_shown;
+}
+
+gint64
+wf_window_get_selected_run (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), 0);
+
+  return self->selected_run_id;
 }

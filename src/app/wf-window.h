@@ -8,6 +8,7 @@
 
 #include "wf-application.h"
 #include "wf-asker.h"
+#include "wf-pipeline.h"
 #include "wf-store.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,19 @@ void        wf_window_set_store          (WfWindow      *self,
 WfStore    *wf_window_get_store          (WfWindow      *self);
 void        wf_window_set_asker          (WfWindow      *self,
                                           WfAsker       *asker);
+/* The pipeline for re-runs with changed assumptions, sweeps and paste-and-run. */
+void        wf_window_set_pipeline       (WfWindow      *self,
+                                          WfPipeline    *pipeline);
+/* Re-runs started and not yet shown (0 or 1: a newer one supersedes). */
+gboolean    wf_window_get_rerun_pending  (WfWindow      *self);
+guint       wf_window_get_n_reruns_shown (WfWindow      *self);
+/* Writes every table of the run as CSV (what the card's Export CSV saves). */
+gboolean    wf_window_export_run_csv     (WfWindow      *self,
+                                          gint64         run_id,
+                                          const char    *path,
+                                          GError       **error);
+/* The run the inspector shows (0: none). */
+gint64      wf_window_get_selected_run   (WfWindow      *self);
 GtkWidget  *wf_window_get_session_list   (WfWindow      *self);
 GtkWidget  *wf_window_get_chat_view      (WfWindow      *self);
 /* Placeholders the sibling widgets go into (inspector, budget indicator). */

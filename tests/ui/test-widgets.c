@@ -683,9 +683,14 @@ test_inspector_tabs (void)
     buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (w));
     gtk_text_buffer_set_text (buffer, "print(1 + 1)\n", -1);
     save_screenshot (window, "inspector-code-editing");
-    run_button = gtk_widget_get_next_sibling (gtk_widget_get_first_child (
-                   gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (w)))));
-    run_button = gtk_widget_get_next_sibling (run_button);
+    /* The Run button of the Code tab's header row. */
+    for (run_button = gtk_widget_get_first_child (
+           gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (w))));
+         run_button != NULL;
+         run_button = gtk_widget_get_next_sibling (run_button))
+      if (GTK_IS_BUTTON (run_button) && !GTK_IS_TOGGLE_BUTTON (run_button) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (run_button)), "_Run") == 0)
+        break;
     g_assert_true (GTK_IS_BUTTON (run_button));
     g_assert_true (gtk_widget_get_sensitive (run_button));
     g_signal_emit_by_name (run_button, "clicked");
