@@ -32,7 +32,7 @@ struct _WfImportDialog
   GtkLabel          *progress_title;
   GtkProgressBar    *progress_bar;
   GtkLabel          *progress_label;
-  AdwStatusPage     *error_page;
+  GtkLabel          *error_label;
 
   WfStore           *store;
   WfSandbox         *sandbox;
@@ -179,7 +179,7 @@ show_error (WfImportDialog *self,
 {
   g_free (self->message);
   self->message = g_strdup (message);
-  adw_status_page_set_description (self->error_page, message);
+  gtk_label_set_text (self->error_label, message);
   show_page (self, "error");
 }
 
@@ -423,7 +423,7 @@ wf_import_dialog_class_init (WfImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfImportDialog, progress_title);
   gtk_widget_class_bind_template_child (widget_class, WfImportDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, WfImportDialog, progress_label);
-  gtk_widget_class_bind_template_child (widget_class, WfImportDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, WfImportDialog, error_label);
   gtk_widget_class_bind_template_callback (widget_class, name_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
