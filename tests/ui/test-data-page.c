@@ -544,6 +544,9 @@ test_import_dialog_name (Fixture       *fixture,
   g_assert_true (wf_import_dialog_get_replaces (dialog));
   g_assert_nonnull (strstr (wf_import_dialog_get_message (dialog), "sales"));
   screenshot (GTK_WIDGET (dialog), "data-import-replace");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (dialog), "data-import-replace-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   wf_import_dialog_set_name (dialog, "");
   g_assert_false (wf_import_dialog_get_name_ok (dialog));
@@ -669,6 +672,98 @@ test_import_error (Fixture       *fixture,
 }
 
 static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  WfWindow *narrow;
+  AdwLeaflet *leaflet;
+  WfDataPage *page;
+  GtkWidget *list_view;
+
+  g_test_summary ("On a narrow window, picking a dataset opens its preview page; Back returns to the list");
+
+  narrow = g_object_new (WF_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (narrow), 400, 640);
+  wf_window_set_store (narrow, fixture->store);
+  gtk_window_present (GTK_WINDOW (narrow));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (narrow)));
+  spin (300);
+
+  page = WF_DATA_PAGE (wf_window_get_data_page (narrow));
+  leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_LEAFLET));
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  wf_window_set_data_visible (narrow, TRUE);
+  screenshot (GTK_WIDGET (narrow), "data-narrow-list");
+
+  /* A click on a row, as the user does it. */
+  list_view = find_by_class (GTK_WIDGET (page), "navigation-sidebar");
+  g_signal_emit_by_name (list_view, "activate", 1);
+  spin (400);
+  g_assert_cmpstr (wf_data_page_get_selected_name (page), ==, "sales");
+  g_assert_true (gtk_widget_is_ancestor (wf_window_get_data_preview (narrow),
+                                         adw_leaflet_get_visible_child (leaflet)));
+  screenshot (GTK_WIDGET (narrow), "data-narrow-preview");
+
+  gtk_widget_activate_action (GTK_WIDGET (narrow), "win.back", NULL);
+  spin (400);
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (page), adw_leaflet_get_visible_child (leaflet)));
+  /* The same row again still opens it. */
+  g_signal_emit_by_name (list_view, "activate", 1);
+  spin (400);
+  g_assert_true (gtk_widget_is_ancestor (wf_window_get_data_preview (narrow),
+                                         adw_leaflet_get_visible_child (leaflet)));
+
+  /* Ctrl+N leaves the Data section for a new session. */
+  gtk_widget_activate_action (GTK_WIDGET (narrow), "win.new-session", NULL);
+  g_assert_false (wf_window_get_data_visible (narrow));
+  g_assert_false (gtk_widget_get_visible (wf_window_get_data_preview (narrow)));
+
+  gtk_window_destroy (GTK_WINDOW (narrow));
+}
+
+static void
+test_import_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+#ifdef WF_HAVE_IMPORT
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GString) csv = g_string_new ("id,amount,note\n");
+  g_autoptr(WfDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  WfImportDialog *dialog;
+  gint64 imported_rows = -1;
+
+  g_test_summary ("Cancel during an import closes the dialog and leaves no dataset behind");
+
+  if (!sandbox_or_skip (fixture))
+    return;
+
+  /* Big enough that the import is still going when Cancel is pressed. */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (csv, "%u,%u.25,row number %u\n", i, i * 3, i);
+  path = write_file (fixture, "big.csv", csv->str);
+  file = g_file_new_for_path (path);
+
+  dialog = WF_IMPORT_DIALOG (wf_window_import_file (fixture->window, file));
+  g_signal_connect (dialog, "imported", G_CALLBACK (imported_cb), &imported_rows);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  wf_import_dialog_start (dialog);
+  g_assert_true (wf_import_dialog_get_busy (dialog));
+  spin (50);
+  wf_import_dialog_cancel (dialog);
+  WAIT_FOR_SECONDS (dialog == NULL, 120);
+  g_assert_cmpint (imported_rows, ==, -1);
+
+  dataset = wf_store_get_dataset (fixture->store, "big", &error);
+  g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpuint (wf_data_page_get_n_datasets (data_page (fixture)), ==, 0);
+#else
+  g_test_skip ("Needs the importer (src/core/wf-import.c)");
+#endif
+}
+
+static void
 test_dark (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -721,6 +816,8 @@ main (int    argc,
   ADD ("/ui/data/import-dialog-name", SEED, test_import_dialog_name);
   ADD ("/ui/data/import-and-preview", NULL, test_import_and_preview);
   ADD ("/ui/data/import-error", NULL, test_import_error);
+  ADD ("/ui/data/import-cancel", NULL, test_import_cancel);
+  ADD ("/ui/data/narrow", SEED, test_narrow);
   ADD ("/ui/data/dark", SEED, test_dark);
 #undef ADD
 
