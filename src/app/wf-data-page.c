@@ -756,8 +756,6 @@ wf_data_page_get_sandbox (WfDataPage  *self,
 
       self->sandbox = wf_sandbox_get_default (g_strcmp0 (backend, "auto") == 0 ? NULL : backend, error);
     }
-  else if (error != NULL)
-    *error = NULL;
 
   return self->sandbox;
 }

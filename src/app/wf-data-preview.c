@@ -349,7 +349,7 @@ load_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  WfDataPreview *self = WF_DATA_PREVIEW (source);
+  g_autoptr(WfDataPreview) self = user_data;
   g_autoptr(WfTable) table = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -412,7 +412,9 @@ wf_data_preview_set_dataset (WfDataPreview   *self,
     data->name = g_strdup (dataset->name);
     data->sandbox = g_object_ref (sandbox);
     self->cancellable = g_cancellable_new ();
-    task = g_task_new (self, self->cancellable, load_done_cb, NULL);
+    /* No source object: the worker thread may drop the task's last
+     * reference, and a widget must not be finalized there. */
+    task = g_task_new (NULL, self->cancellable, load_done_cb, g_object_ref (self));
     g_task_set_source_tag (task, wf_data_preview_set_dataset);
     g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
     gtk_spinner_start (self->spinner);

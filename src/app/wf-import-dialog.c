@@ -192,14 +192,34 @@ pulse_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The importer may free its progress data on its worker thread, so that data
+ * holds the dialog weakly: a widget must not be finalized off the main thread. */
+static GWeakRef *
+progress_ref_new (WfImportDialog *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+progress_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
 static void
 progress_cb (const char *message,
              double      fraction,
              gpointer    user_data)
 {
-  WfImportDialog *self = user_data;
+  g_autoptr(WfImportDialog) self = g_weak_ref_get (user_data);
 
-  if (self->closing)
+  if (self == NULL || self->closing)
     return;
   if (message != NULL)
     gtk_label_set_text (self->progress_label, message);
@@ -298,12 +318,14 @@ wf_import_dialog_start (WfImportDialog *self)
 
     self->cancellable = g_cancellable_new ();
     wf_import_csv_async (db_path, self->sandbox, path, name, self->replaces,
-                         progress_cb, g_object_ref (self), g_object_unref,
+                         progress_cb, progress_ref_new (self), progress_ref_free,
                          self->cancellable, import_done_cb, g_object_ref (self));
   }
 #else
   (void) name;
   (void) progress_cb;
+  (void) progress_ref_new;
+  (void) progress_ref_free;
   self->busy = FALSE;
   show_error (self, _("This build of What If cannot import files"));
 #endif
