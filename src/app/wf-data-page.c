@@ -22,6 +22,7 @@
 #endif
 
 #define MAX_NAME_LEN 64
+#define MAX_FILE_NAME_LEN 255
 
 /* One row: a dataset record (owned). */
 #define WF_TYPE_DATASET_ITEM (wf_dataset_item_get_type ())
@@ -161,6 +162,22 @@ wf_data_page_reload (WfDataPage *self)
       if (g_hash_table_contains (self->pending_deletes, dataset->name))
         continue;
       list->pdata[i] = NULL;   /* moved into the item */
+      /* The original file name is whatever bytes the file system had, and a
+       * file name is at most 255 bytes: anything longer is not one. */
+      if (dataset->file_name != NULL)
+        {
+          char *valid = g_utf8_make_valid (dataset->file_name, -1);
+
+          g_free (dataset->file_name);
+          dataset->file_name = valid;
+          if (g_utf8_strlen (valid, -1) > MAX_FILE_NAME_LEN)
+            {
+              g_autofree char *cut = g_utf8_substring (valid, 0, MAX_FILE_NAME_LEN);
+
+              dataset->file_name = g_strconcat (cut, "…", NULL);
+              g_free (valid);
+            }
+        }
       g_ptr_array_add (items, wf_dataset_item_new (dataset));
     }
 

@@ -392,7 +392,7 @@ wf_data_preview_set_dataset (WfDataPreview   *self,
 
   self->dataset = wf_dataset_new (dataset->name);
   self->dataset->id = dataset->id;
-  self->dataset->file_name = g_strdup (dataset->file_name);
+  self->dataset->file_name = dataset->file_name ? g_utf8_make_valid (dataset->file_name, -1) : NULL;
   self->dataset->table_name = g_strdup (dataset->table_name);
   self->dataset->n_rows = dataset->n_rows;
   self->dataset->columns_json = g_strdup (dataset->columns_json);

@@ -301,7 +301,7 @@ wf_import_dialog_start (WfImportDialog *self)
       return;
     }
 
-  basename = g_file_get_basename (self->file);
+  basename = g_filename_display_basename (path);
   /* Translators: %s is a file name */
   title = g_strdup_printf (_("Importing “%s”…"), basename);
   gtk_label_set_text (self->progress_title, title);
@@ -481,8 +481,8 @@ wf_import_dialog_new (GtkWindow *parent,
   self->sandbox = sandbox ? g_object_ref (sandbox) : NULL;
   self->file = g_object_ref (file);
 
-  basename = g_file_get_basename (file);
   path = g_file_get_path (file);
+  basename = path ? g_filename_display_basename (path) : g_file_get_parse_name (file);
   name = suggest_name (path ? path : basename);
   description =
     /* Translators: %s is a file name; wf.load is code, keep it as it is */

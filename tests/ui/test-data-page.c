@@ -772,6 +772,38 @@ test_import_cancel (Fixture       *fixture,
 }
 
 static void
+test_hostile_records (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  WfDataPage *page = data_page (fixture);
+  g_autoptr(WfDataset) odd = wf_dataset_new ("odd");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) long_name = g_string_new (NULL);
+
+  g_test_summary ("Records with invalid UTF-8, huge or negative fields and broken column JSON show without a warning");
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (long_name, "very long file name ");
+  /* The file system's bytes, not necessarily UTF-8. */
+  g_string_append (long_name, "caf\xe9\xff.csv");
+  odd->file_name = g_strdup (long_name->str);
+  odd->table_name = g_strdup ("odd");
+  odd->n_rows = G_MAXINT64;
+  odd->columns_json = g_strdup ("{not json[");
+  odd->imported_us = 1;
+  g_assert_true (wf_store_add_dataset (fixture->store, odd, &error));
+  g_assert_no_error (error);
+
+  wf_data_page_reload (page);
+  wf_window_set_data_visible (fixture->window, TRUE);
+  g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 3);
+  g_assert_true (wf_data_page_select_name (page, "odd"));
+  spin (200);
+  screenshot (GTK_WIDGET (fixture->window), "data-hostile");
+  /* G_DEBUG=fatal-criticals (the test environment) turns any warning into a failure. */
+}
+
+static void
 test_dark (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -826,6 +858,7 @@ main (int    argc,
   ADD ("/ui/data/import-error", NULL, test_import_error);
   ADD ("/ui/data/import-cancel", NULL, test_import_cancel);
   ADD ("/ui/data/narrow", SEED, test_narrow);
+  ADD ("/ui/data/hostile-records", SEED, test_hostile_records);
   ADD ("/ui/data/dark", SEED, test_dark);
 #undef ADD
 
