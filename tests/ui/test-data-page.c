@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "wf-application.h"
 #include "wf-data-page.h"
 #include "wf-data-preview.h"
 #include "wf-import-dialog.h"
@@ -821,6 +822,29 @@ test_dark (Fixture       *fixture,
   screenshot (GTK_WIDGET (fixture->window), "data-dark");
 }
 
+static void
+test_app_import_action (void)
+{
+  g_autoptr(WfApplication) app = wf_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+
+  g_test_summary ("The application has Import Data (app.import) on Ctrl+I, as the menu and the shortcuts window say");
+
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_autofree char *why = g_strdup_printf ("No session bus to register on: %s", error->message);
+      g_test_skip (why);
+      return;
+    }
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "import"));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.import");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>i"));
+  /* Without a window there is nothing to import into: nothing happens. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "import", NULL);
+  g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -861,6 +885,7 @@ main (int    argc,
   ADD ("/ui/data/hostile-records", SEED, test_hostile_records);
   ADD ("/ui/data/dark", SEED, test_dark);
 #undef ADD
+  g_test_add_func ("/ui/data/app-import-action", test_app_import_action);
 
   return g_test_run ();
 }
