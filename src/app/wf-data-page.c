@@ -630,6 +630,18 @@ wf_data_page_import_file (WfDataPage *self,
   return dialog;
 }
 
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  WfDataPage *self = WF_DATA_PAGE (widget);
+  g_autofree char *name = g_strdup (wf_data_page_get_selected_name (self));
+
+  if (name != NULL)
+    wf_data_page_delete (self, name);
+}
+
 /* GObject */
 
 static void
@@ -705,6 +717,10 @@ wf_data_page_class_init (WfDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfDataPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, WfDataPage, empty_import_button);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  /* Delete in the list, as in a file manager; Undo is one click away. */
+  gtk_widget_class_install_action (widget_class, "data.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "data.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "data.delete-selected", NULL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "wfdatapage");
 }
