@@ -112,6 +112,9 @@ sidebar_page_cb (WfWindow *self)
 {
   gboolean data = wf_window_get_data_visible (self);
 
+  /* `whatif-cli import` may have added datasets meanwhile. */
+  if (data)
+    wf_data_page_reload (self->data_page);
   gtk_widget_set_visible (GTK_WIDGET (self->inspector_flap), !data);
   gtk_widget_set_visible (GTK_WIDGET (self->data_preview), data);
   gtk_widget_set_visible (self->inspector_button, !data);

@@ -273,6 +273,18 @@ write_file (Fixture    *fixture,
   return path;
 }
 
+/* Deletes at once, as the undo toast's timeout would. */
+static void
+toast_free_delete (WfDataPage *page,
+                   const char *name)
+{
+  AdwToast *toast = wf_data_page_delete (page, name);
+
+  g_assert_nonnull (toast);
+  adw_toast_dismiss (toast);
+  spin (50);
+}
+
 /* Tests */
 
 static void
@@ -307,9 +319,22 @@ test_listed (Fixture       *fixture,
 {
   WfDataPage *page = data_page (fixture);
 
+  g_autoptr(WfDataset) extra = wf_dataset_new ("from_cli");
+  g_autoptr(GError) error = NULL;
+
   g_test_summary ("The Data section lists every dataset by name with its file, rows and import date");
 
   wf_window_set_data_visible (fixture->window, TRUE);
+  g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 2);
+
+  /* Added behind the window's back (the CLI): there when the section is shown again. */
+  g_assert_true (wf_store_add_dataset (fixture->store, extra, &error));
+  g_assert_no_error (error);
+  wf_window_set_data_visible (fixture->window, FALSE);
+  wf_window_set_data_visible (fixture->window, TRUE);
+  g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 3);
+  g_assert_cmpstr (wf_data_page_get_name (page, 1), ==, "from_cli");
+  toast_free_delete (page, "from_cli");
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 2);
   g_assert_cmpstr (wf_data_page_get_name (page, 0), ==, "customers");
   g_assert_cmpstr (wf_data_page_get_name (page, 1), ==, "sales");
