@@ -449,8 +449,8 @@ wf_window_set_store (WfWindow *self,
     return;
 
   wf_session_list_set_store (self->session_list, store);
-  wf_chat_view_set_store (self->chat_view, store);
   wf_data_page_set_store (self->data_page, store);
+  wf_chat_view_set_store (self->chat_view, store);
   update_title (self);
 }
 
@@ -477,6 +477,50 @@ wf_window_get_session_list (WfWindow *self)
   g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->session_list);
+}
+
+GtkWidget *
+wf_window_get_data_page (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->data_page);
+}
+
+GtkWidget *
+wf_window_get_data_preview (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->data_preview);
+}
+
+gboolean
+wf_window_get_data_visible (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->sidebar_stack), "data") == 0;
+}
+
+void
+wf_window_set_data_visible (WfWindow *self,
+                            gboolean  visible)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, visible ? "data" : "sessions");
+}
+
+GtkWidget *
+wf_window_import_file (WfWindow *self,
+                       GFile    *file)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  wf_window_set_data_visible (self, TRUE);
+  return wf_data_page_import_file (self->data_page, file);
 }
 
 GtkWidget *
@@ -528,48 +572,4 @@ wf_window_add_toast (WfWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-GtkWidget *
-wf_window_get_data_page (WfWindow *self)
-{
-  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
-
-  return GTK_WIDGET (self->data_page);
-}
-
-GtkWidget *
-wf_window_get_data_preview (WfWindow *self)
-{
-  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
-
-  return GTK_WIDGET (self->data_preview);
-}
-
-gboolean
-wf_window_get_data_visible (WfWindow *self)
-{
-  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
-
-  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->sidebar_stack), "data") == 0;
-}
-
-void
-wf_window_set_data_visible (WfWindow *self,
-                            gboolean  visible)
-{
-  g_return_if_fail (WF_IS_WINDOW (self));
-
-  adw_view_stack_set_visible_child_name (self->sidebar_stack, visible ? "data" : "sessions");
-}
-
-GtkWidget *
-wf_window_import_file (WfWindow *self,
-                       GFile    *file)
-{
-  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  wf_window_set_data_visible (self, TRUE);
-  return wf_data_page_import_file (self->data_page, file);
 }
