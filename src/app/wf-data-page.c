@@ -575,13 +575,10 @@ imported_cb (WfDataPage     *self,
 
   /* A deletion of the old dataset of that name still waiting for its toast
    * must not delete the new one. */
-  if (g_hash_table_lookup (self->pending_deletes, name) != NULL)
-    {
-      AdwToast *old = g_hash_table_lookup (self->pending_deletes, name);
-
-      g_hash_table_remove (self->pending_deletes, name);
-      adw_toast_dismiss (old);
-    }
+  /* Its toast then does nothing when it goes; it is not dismissed here, as
+   * libadwaita 1.2 can crash when a toast is dismissed during its animation
+   * (https://github.com/gmg137/netease-cloud-music-gtk/pull/209). */
+  g_hash_table_remove (self->pending_deletes, name);
 
   wf_data_page_reload (self);
   wf_data_page_select_name (self, name);

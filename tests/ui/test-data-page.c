@@ -273,16 +273,24 @@ write_file (Fixture    *fixture,
   return path;
 }
 
-/* Deletes at once, as the undo toast's timeout would. */
+/* Dismisses a toast as its timeout would, once it is fully shown: libadwaita
+ * 1.2 can crash when a toast is dismissed during its show animation
+ * (https://github.com/gmg137/netease-cloud-music-gtk/pull/209). */
+static void
+dismiss_toast (AdwToast *toast)
+{
+  g_assert_nonnull (toast);
+  spin (500);
+  adw_toast_dismiss (toast);
+  spin (500);
+}
+
+/* Deletes for good, as the undo toast's timeout would. */
 static void
 toast_free_delete (WfDataPage *page,
                    const char *name)
 {
-  AdwToast *toast = wf_data_page_delete (page, name);
-
-  g_assert_nonnull (toast);
-  adw_toast_dismiss (toast);
-  spin (50);
+  dismiss_toast (wf_data_page_delete (page, name));
 }
 
 /* Tests */
@@ -461,8 +469,7 @@ test_delete_undo (Fixture       *fixture,
   screenshot (GTK_WIDGET (fixture->window), "data-delete-toast");
 
   g_signal_emit_by_name (toast, "button-clicked");
-  adw_toast_dismiss (toast);
-  spin (50);
+  dismiss_toast (toast);
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 2);
   g_assert_cmpstr (wf_data_page_get_selected_name (page), ==, "sales");
   dataset = wf_store_get_dataset (fixture->store, "sales", &error);
@@ -470,9 +477,7 @@ test_delete_undo (Fixture       *fixture,
   g_clear_pointer (&dataset, wf_dataset_free);
 
   toast = wf_data_page_delete (page, "sales");
-  g_assert_nonnull (toast);
-  adw_toast_dismiss (toast);
-  spin (50);
+  dismiss_toast (toast);
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 1);
   dataset = wf_store_get_dataset (fixture->store, "sales", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
@@ -494,6 +499,27 @@ test_delete_undo (Fixture       *fixture,
   g_assert_nonnull (dataset);
   /* The last one gone: the empty page again. */
   g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (find_by_class (GTK_WIDGET (page), "compact"))));
+}
+
+static void
+test_delete_two_quickly (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  WfDataPage *page = data_page (fixture);
+  g_autoptr(WfDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Deleting two datasets one right after the other: both hidden, the first kept until its toast goes");
+
+  wf_window_set_data_visible (fixture->window, TRUE);
+  g_assert_nonnull (wf_data_page_delete (page, "sales"));
+  spin (20);
+  g_assert_nonnull (wf_data_page_delete (page, "customers"));
+  spin (1000);
+  g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 0);
+  screenshot (GTK_WIDGET (fixture->window), "data-delete-two");
+  dataset = wf_store_get_dataset (fixture->store, "customers", &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -906,6 +932,7 @@ main (int    argc,
   ADD ("/ui/data/select", SEED, test_select);
   ADD ("/ui/data/rename", SEED, test_rename);
   ADD ("/ui/data/delete-undo", SEED, test_delete_undo);
+  ADD ("/ui/data/delete-two-quickly", SEED, test_delete_two_quickly);
   ADD ("/ui/data/delete-on-close", SEED, test_delete_on_close);
   ADD ("/ui/data/import-action", SEED, test_import_action);
   ADD ("/ui/data/import-dialog-name", SEED, test_import_dialog_name);
