@@ -490,6 +490,8 @@ wf_import_dialog_new (GtkWindow *parent,
   adw_preferences_group_set_description (self->name_group, description);
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   validate (self);
+  /* Ready to type over the suggestion, Enter to import. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 
   return GTK_WIDGET (self);
 }

@@ -593,6 +593,9 @@ test_import_dialog_name (Fixture       *fixture,
   g_assert_nonnull (dialog);
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_cmpstr (wf_import_dialog_get_name (dialog), ==, suggested);
+  /* The name has the keyboard. */
+  g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (dialog)));
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_window_get_focus (GTK_WINDOW (dialog)), ADW_TYPE_ENTRY_ROW));
   g_assert_true (wf_import_dialog_get_name_ok (dialog));
   g_assert_false (wf_import_dialog_get_replaces (dialog));
   screenshot (GTK_WIDGET (dialog), "data-import-name");
