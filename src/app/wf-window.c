@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "wf-chat-view.h"
+#include "wf-data-page.h"
+#include "wf-data-preview.h"
 #include "wf-session-list.h"
 #include "wf-window.h"
 #include "wf-inspector.h"
@@ -29,6 +31,10 @@ struct _WfWindow
   GtkWidget            *sidebar;
   GtkWidget            *content;
   WfSessionList        *session_list;
+  AdwViewStack         *sidebar_stack;
+  WfDataPage           *data_page;
+  WfDataPreview        *data_preview;
+  GtkWidget            *inspector_button;
   WfChatView           *chat_view;
   AdwFlap              *inspector_flap;
   GtkWidget            *inspector_slot;
@@ -66,6 +72,15 @@ update_title (WfWindow *self)
   gint64 id = wf_chat_view_get_session (self->chat_view);
   g_autoptr(WfSessionInfo) info = NULL;
 
+  if (wf_window_get_data_visible (self))
+    {
+      const char *name = wf_data_page_get_selected_name (self->data_page);
+
+      adw_window_title_set_title (self->title_widget, name ? name : _("Data"));
+      adw_window_title_set_subtitle (self->title_widget, NULL);
+      return;
+    }
+
   if (id != 0 && self->store != NULL)
     info = wf_store_get_session (self->store, id, NULL);
 
@@ -99,6 +114,37 @@ session_selected_cb (WfWindow      *self,
       update_title (self);
     }
   adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+/* The Data page of the sidebar swaps the chat for the dataset preview. */
+static void
+sidebar_page_cb (WfWindow *self)
+{
+  gboolean data = wf_window_get_data_visible (self);
+
+  /* `whatif-cli import` may have added datasets meanwhile. */
+  if (data)
+    wf_data_page_reload (self->data_page);
+  gtk_widget_set_visible (GTK_WIDGET (self->inspector_flap), !data);
+  gtk_widget_set_visible (GTK_WIDGET (self->data_preview), data);
+  gtk_widget_set_visible (self->inspector_button, !data);
+  update_title (self);
+}
+
+static void
+dataset_selected_cb (WfWindow   *self,
+                     const char *name,
+                     WfDataPage *page)
+{
+  g_autoptr(WfDataset) dataset = NULL;
+
+  if (name != NULL && self->store != NULL)
+    dataset = wf_store_get_dataset (self->store, name, NULL);
+  wf_data_preview_set_dataset (self->data_preview, self->store,
+                               dataset ? wf_data_page_get_sandbox (page, NULL) : NULL, dataset);
+  update_title (self);
+  if (name != NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
 static void
@@ -384,6 +430,7 @@ new_session_action (GtkWidget  *widget,
 {
   WfWindow *self = WF_WINDOW (widget);
 
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, "sessions");
   g_signal_handlers_block_by_func (self->session_list, session_selected_cb, self);
   wf_session_list_unselect (self->session_list);
   g_signal_handlers_unblock_by_func (self->session_list, session_selected_cb, self);
@@ -490,6 +537,7 @@ search_action (GtkWidget  *widget,
 {
   WfWindow *self = WF_WINDOW (widget);
 
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, "sessions");
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   wf_session_list_focus_search (self->session_list);
 }
@@ -527,7 +575,10 @@ import_response_cb (GtkNativeDialog *dialog,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        g_signal_emit (self, signals[IMPORT_DATA], 0, file);
+        {
+          g_signal_emit (self, signals[IMPORT_DATA], 0, file);
+          wf_window_import_file (self, file);
+        }
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -545,9 +596,12 @@ import_data_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Import Data"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_set_name (filter, _("CSV and TSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "text/tab-separated-values");
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "tsv");
+  gtk_file_filter_add_suffix (filter, "txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, 0);
@@ -638,6 +692,8 @@ wf_window_class_init (WfWindowClass *klass)
 
   g_type_ensure (WF_TYPE_SESSION_LIST);
   g_type_ensure (WF_TYPE_CHAT_VIEW);
+  g_type_ensure (WF_TYPE_DATA_PAGE);
+  g_type_ensure (WF_TYPE_DATA_PREVIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whatif/WhatIf/wf-window.ui");
@@ -646,6 +702,10 @@ wf_window_class_init (WfWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WfWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, WfWindow, content);
   gtk_widget_class_bind_template_child (widget_class, WfWindow, session_list);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, data_preview);
+  gtk_widget_class_bind_template_child (widget_class, WfWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, WfWindow, chat_view);
   gtk_widget_class_bind_template_child (widget_class, WfWindow, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, WfWindow, inspector_slot);
@@ -658,6 +718,8 @@ wf_window_class_init (WfWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, run_finished_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_folded);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_page_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dataset_selected_cb);
 }
 
 static void
@@ -691,6 +753,8 @@ wf_window_init (WfWindow *self)
   self->budget_indicator = WF_BUDGET_INDICATOR (wf_budget_indicator_new ());
   gtk_box_append (GTK_BOX (self->budget_slot), GTK_WIDGET (self->budget_indicator));
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-data", wf_data_page_can_import ());
+
   update_folded (self);
   update_title (self);
 }
@@ -712,6 +776,7 @@ wf_window_set_store (WfWindow *self,
     return;
 
   wf_session_list_set_store (self->session_list, store);
+  wf_data_page_set_store (self->data_page, store);
   wf_chat_view_set_store (self->chat_view, store);
   wf_budget_indicator_set_store (self->budget_indicator, store);
   update_title (self);
@@ -740,6 +805,50 @@ wf_window_get_session_list (WfWindow *self)
   g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->session_list);
+}
+
+GtkWidget *
+wf_window_get_data_page (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->data_page);
+}
+
+GtkWidget *
+wf_window_get_data_preview (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->data_preview);
+}
+
+gboolean
+wf_window_get_data_visible (WfWindow *self)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->sidebar_stack), "data") == 0;
+}
+
+void
+wf_window_set_data_visible (WfWindow *self,
+                            gboolean  visible)
+{
+  g_return_if_fail (WF_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, visible ? "data" : "sessions");
+}
+
+GtkWidget *
+wf_window_import_file (WfWindow *self,
+                       GFile    *file)
+{
+  g_return_val_if_fail (WF_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  wf_window_set_data_visible (self, TRUE);
+  return wf_data_page_import_file (self->data_page, file);
 }
 
 GtkWidget *

@@ -45,5 +45,16 @@ void        wf_window_set_inspector_visible (WfWindow   *self,
                                              gboolean    visible);
 void        wf_window_add_toast          (WfWindow      *self,
                                           AdwToast      *toast);
+/* The Data section: the sidebar's dataset list and the preview that takes the
+ * chat's place while it shows. */
+GtkWidget  *wf_window_get_data_page      (WfWindow      *self);
+GtkWidget  *wf_window_get_data_preview   (WfWindow      *self);
+gboolean    wf_window_get_data_visible   (WfWindow      *self);
+void        wf_window_set_data_visible   (WfWindow      *self,
+                                          gboolean       visible);
+/* Shows the Data section and opens the import dialog for FILE; returns the
+ * dialog (borrowed) or NULL when this build cannot import. */
+GtkWidget  *wf_window_import_file        (WfWindow      *self,
+                                          GFile         *file);
 
 G_END_DECLS
