@@ -63,6 +63,21 @@ wf_application_get_store (WfApplication *self)
   return self->store;
 }
 
+/* The remote provider the settings ask for, NULL for offline. The local
+ * server's address is a setting; WHATIF_LOCAL_URL still wins (headless use). */
+static WfLlmProvider *
+remote_provider_new (WfApplication *self,
+                     const char    *provider)
+{
+  g_autofree char *url = NULL;
+
+  if (g_str_equal (provider, "offline"))
+    return NULL;
+  if (g_str_equal (provider, "local") && g_getenv ("WHATIF_LOCAL_URL") == NULL)
+    url = g_settings_get_string (wf_application_get_settings (self), "local-server-url");
+  return wf_pipeline_provider_new_with_url (provider, url != NULL && *url != '\0' ? url : NULL);
+}
+
 /* The chat's answers come from one pipeline for the whole application, so that
  * its sandbox (and the warm zygote in it) is shared by every window. */
 static WfPipelineAsker *
@@ -73,8 +88,7 @@ wf_application_get_asker (WfApplication *self)
       g_autofree char *setting = g_settings_get_string (wf_application_get_settings (self), "provider");
       /* "auto": openrouter once its key is set, else offline (as the CLI). */
       g_autofree char *provider = wf_pipeline_resolve_provider (setting);
-      g_autoptr(WfLlmProvider) remote = g_str_equal (provider, "offline") ? NULL
-                                                                          : wf_pipeline_provider_new (provider);
+      g_autoptr(WfLlmProvider) remote = remote_provider_new (self, provider);
 
       g_autofree char *backend = g_settings_get_string (self->settings, "sandbox-backend");
       g_autoptr(GError) error = NULL;
