@@ -466,7 +466,7 @@ test_wf_load_dtypes (void)
     { "day", "datetime64[ns]" },
     { "customer", "object" },
     { "amount", "float64" },
-    { "units", "int64" },
+    { "units", "Int64" },
   };
   double total = 0;
 

@@ -1140,6 +1140,18 @@ add_workbook (WfJob   *job,
     job->datasets = g_steal_pointer (&datasets);
 }
 
+/* The workbook and datasets FROM names, for another job of the same run. */
+static void
+copy_workbook (WfJob       *job,
+               const WfJob *from)
+{
+  g_free (job->workbook_path);
+  job->workbook_path = g_strdup (from->workbook_path);
+  g_clear_pointer (&job->datasets, g_ptr_array_unref);
+  if (from->datasets != NULL)
+    job->datasets = g_ptr_array_ref (from->datasets);
+}
+
 /* Runs the code; returns the result (nullable on a sandbox failure). */
 static WfRunResult *
 execute (Ctx     *c,
@@ -1864,7 +1876,7 @@ axis_value (const WfSweepAxis *axis,
  * per point. NULL with no error when the backend cannot run sweep jobs. */
 static WfTable *
 sweep_in_one_job (WfSandbox          *sandbox,
-                  WfStore            *store,
+                  const WfJob        *data,
                   const WfRun        *run,
                   const WfSweepAxis  *axes,
                   guint               n_axes,
@@ -1910,7 +1922,7 @@ sweep_in_one_job (WfSandbox          *sandbox,
   job = wf_job_new (WF_JOB_SWEEP, "python", run->code);
   job->policy = TRUE;
   job->sweep_json = json_to_string (spec, FALSE);
-  add_workbook (job, store);
+  copy_workbook (job, data);
   /* One job does the work of n: its time limits grow with the points. */
   job->limits.wall_ms += (gint64) n0 * n1 * 250;
   job->limits.cpu_ms += (gint64) n0 * n1 * 200;
@@ -1953,6 +1965,7 @@ wf_pipeline_sweep (WfPipeline         *self,
   g_autoptr(WfRun) run = NULL;
   g_autoptr(WfSandbox) sandbox = NULL;
   g_autoptr(WfTable) table = NULL;
+  g_autoptr(WfJob) data = NULL;
   g_autoptr(GError) local_error = NULL;
   guint n0, n1, i, j, k;
 
@@ -1979,6 +1992,12 @@ wf_pipeline_sweep (WfPipeline         *self,
   if (store == NULL)
     return NULL;
   run = wf_store_load_run (store, run_id, error);
+  /* What the points may read (wf.load, SQL), taken while the store is ours. */
+  if (run != NULL && run->code != NULL)
+    {
+      data = wf_job_new (WF_JOB_RUN, run->language ? run->language : "python", run->code);
+      add_workbook (data, store);
+    }
   give_back_store (self, g_steal_pointer (&store));
   if (run == NULL)
     return NULL;
@@ -2007,7 +2026,7 @@ wf_pipeline_sweep (WfPipeline         *self,
 
   if (g_strcmp0 (run->language, "python") == 0)
     {
-      table = sweep_in_one_job (sandbox, store, run, axes, n_axes, n0, n1, metrics, cancellable, &local_error);
+      table = sweep_in_one_job (sandbox, data, run, axes, n_axes, n0, n1, metrics, cancellable, &local_error);
       if (table != NULL)
         return g_steal_pointer (&table);
       if (local_error != NULL)
@@ -2032,7 +2051,7 @@ wf_pipeline_sweep (WfPipeline         *self,
         double v0 = axis_value (&axes[0], i);
         double v1 = n_axes == 2 ? axis_value (&axes[1], j) : 0;
 
-        add_workbook (job, store);
+        copy_workbook (job, data);
         wf_job_set_override (job, axes[0].label, v0);
         json_array_add_double_element (row, v0);
         if (n_axes == 2)

@@ -264,7 +264,7 @@ def _apply_types(df, columns):
         try:
             if ctype in _INT_TYPES:
                 s = pd.to_numeric(s, errors="coerce")
-                df[cname] = s.astype("int64") if not s.isna().any() else s.astype("Int64")
+                df[cname] = s.astype("Int64")   # nullable: one dtype whether or not a cell is empty
             elif ctype in _FLOAT_TYPES:
                 df[cname] = pd.to_numeric(s, errors="coerce").astype("float64")
             elif ctype in _DATE_TYPES:
