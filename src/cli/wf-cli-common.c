@@ -29,10 +29,9 @@ wf_cli_parse (int                  *argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *full = g_strdup_printf ("%s %s", command,
-                                           parameter_string ? parameter_string : "");
-
-  context = g_option_context_new (full);
+  /* GOption names the program from argv[0], which main() set to the
+   * command: "run [OPTION…] FILE.py|FILE.sql". */
+  context = g_option_context_new (parameter_string);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (summary)
     g_option_context_set_summary (context, summary);
