@@ -194,8 +194,8 @@ test_bytes (void)
     "{\"type\":\"done\",\"status\":\"ok\",\"exit_code\":0,\"wall_ms\":1,\"cpu_ms\":1,\"peak_rss_kb\":1}\n";
 
   /* Bytes as a pipe delivers them, split anywhere (inside "€" too). */
-  for (gsize i = 0; text[i] != '\0'; i += 3)
-    g_assert_true (wf_result_collector_feed (collector, text + i, MIN (3, strlen (text + i)), &error));
+  for (gsize i = 0, n = strlen (text); i < n; i += 3)
+    g_assert_true (wf_result_collector_feed (collector, text + i, MIN (3, n - i), &error));
   g_assert_no_error (error);
   g_assert_true (wf_result_collector_end (collector, &error));
   g_assert_true (wf_result_collector_has_done (collector));

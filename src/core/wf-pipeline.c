@@ -1740,7 +1740,6 @@ persist:
     post (c, SIGNAL_STAGE_STARTED, "persist", 0, NULL);
     persist = wf_cost_span_new ("persist");
     persist->start_us = g_get_real_time ();
-    persist->outcome = g_strdup ("ok");
     g_ptr_array_add (c->run->spans, persist);
     if (!wf_store_save_run (c->store, c->run, c->settlement, &error))
       {

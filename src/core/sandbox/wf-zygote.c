@@ -751,7 +751,9 @@ run_on (Zygote                 *z,
   if (have_cancel_fd)
     g_cancellable_release_fd (cancellable);
 
+  g_free (result->stdout_text);
   result->stdout_text = capture_steal (&out);
+  g_free (result->stderr_text);
   result->stderr_text = capture_steal (&err);
   result->stdout_truncated = out.truncated;
   result->stderr_truncated = err.truncated;
