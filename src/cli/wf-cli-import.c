@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -185,9 +186,9 @@ wf_cli_import (int    argc,
     {
       g_autofree char *cols = columns_summary (dataset);
 
-      g_print (g_dngettext (NULL, "Imported %s: %" G_GINT64_FORMAT " row\n",
-                            "Imported %s: %" G_GINT64_FORMAT " rows\n", (gulong) dataset->n_rows),
-               dataset->name, dataset->n_rows);
+      g_print (g_dngettext (NULL, "Imported %s: %" PRId64 " row\n",
+                            "Imported %s: %" PRId64 " rows\n", (gulong) dataset->n_rows),
+               dataset->name, (int64_t) dataset->n_rows);
       g_print (_("Columns: %s\n"), cols);
     }
   wf_cli_common_clear (&common);
@@ -336,8 +337,8 @@ datasets_show (WfCliCommon *common,
     g_autofree char *when = wf_cli_format_time (dataset->imported_us);
     g_autofree char *cols = columns_summary (dataset);
 
-    g_print (_("Dataset %s: %" G_GINT64_FORMAT " rows from %s, imported %s\n"), dataset->name,
-             dataset->n_rows, dataset->file_name ? dataset->file_name : "?", when);
+    g_print (_("Dataset %s: %" PRId64 " rows from %s, imported %s\n"), dataset->name,
+             (int64_t) dataset->n_rows, dataset->file_name ? dataset->file_name : "?", when);
     g_print (_("Columns: %s\n\n"), cols);
   }
   print_table (table);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "wf-cli-commands.h"
 #include "wf-cli.h"
@@ -174,8 +175,8 @@ run_checked (WfCliCommon *common,
   else
     {
       print_text (result);
-      g_print (_("Saved as run %" G_GINT64_FORMAT " (session %" G_GINT64_FORMAT ").\n"),
-               run->id, run->session_id);
+      g_print (_("Saved as run %" PRId64 " (session %" PRId64 ").\n"),
+               (int64_t) run->id, (int64_t) run->session_id);
     }
   return result->status == WF_RUN_STATUS_OK ? WF_CLI_EXIT_OK : WF_CLI_EXIT_FAILED;
 }

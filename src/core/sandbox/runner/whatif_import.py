@@ -192,6 +192,7 @@ INT_BLOCK = re.compile(r"(?:[-+]?\d{1,18}\n)*")
 PLAIN_BLOCK = re.compile(r"(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?\n)*")
 EU_THOUSANDS_BLOCK = re.compile(r"(?:[-+]?\d{1,3}\.\d{3}\n)*")
 EDGE_SPACE = re.compile(r"(?m)^\s|[^\S\n]$")
+PLAIN_INT = re.compile(r"[-+]?\d+")
 LONG_DIGITS = re.compile(r"(?m)^[-+]?\d{19,}$")
 LEADING_ZERO = re.compile(r"(?m)^[-+]?0\d")
 DATE_SHAPE_BLOCK = re.compile(
@@ -231,10 +232,26 @@ def _number_conventions(num):
     return conv
 
 
+def _whole_under(num):
+    """The conventions under which the digits NUM are a whole number."""
+    if num.isdigit():
+        return {"us", "eu"}
+    m = SPACE_RE.fullmatch(num)
+    if m:
+        return {"us", "eu"} if m.group("dec") is None else set()
+    whole = set()
+    if US_RE.fullmatch(num) and "." not in num:
+        whole.add("us")
+    if EU_RE.fullmatch(num) and "," not in num:
+        whole.add("eu")
+    return whole
+
+
 class Column:
     def __init__(self):
         self.numeric = True        # still possibly a number of some kind
-        self.all_int = True
+        self.int_conv = {"us", "eu"}  # conventions under which every value is whole
+        self.grouped = False       # a whole number with separators, brackets or spaces
         self.conv = {"us", "eu"}
         self.currency = None       # a symbol seen
         self.pct_seen = False
@@ -284,7 +301,7 @@ class Column:
             self.plain_seen = True
             return
         if PLAIN_BLOCK.fullmatch(blob) and not EU_THOUSANDS_BLOCK.fullmatch(blob):
-            self.all_int = False
+            self.int_conv = set()
             self.plain_seen = True
             self.conv &= {"us"}
             if not self.conv:
@@ -305,8 +322,11 @@ class Column:
             if not self.conv:
                 self.numeric = False
                 return
-            if not num.isdigit() or len(num) > 18:
-                self.all_int = False
+            self.int_conv &= _whole_under(num)
+            if sum(ch.isdigit() for ch in num) > 18:
+                self.int_conv = set()
+            elif not PLAIN_INT.fullmatch(v):
+                self.grouped = True
             cur = m.group("c1") or m.group("c2")
             if cur:
                 if self.currency is None:
@@ -356,8 +376,10 @@ class Column:
                 return "percentage", conv
             if self.currency:
                 return "currency", conv
-            if self.all_int:
-                return "integer", "int"
+            if conv in self.int_conv:
+                # "1,200,000" is a whole number too; its separators need the
+                # convention to be read, plain digits do not.
+                return "integer", conv if self.grouped else "int"
             return "decimal", conv
         if self.dates:
             fmts = [f for f, _ in self.dates]
@@ -379,7 +401,11 @@ def _cell_fits(value, typ, fmt):
     if c.non_empty == 0:
         return True
     if typ in ("integer",):
-        return c.numeric and c.all_int and not c.pct_seen and not c.currency
+        if not c.numeric or c.pct_seen or c.currency:
+            return False
+        if fmt == "int":
+            return not c.grouped and bool(c.int_conv)
+        return fmt in c.int_conv
     if typ in ("decimal", "currency", "percentage"):
         return c.numeric and (fmt in c.conv or fmt == "int")
     if typ in ("date", "datetime"):
@@ -523,9 +549,12 @@ def _convert(series, typ, fmt):
     if typ == "percentage":
         arr = arr / 100.0
     if typ == "integer":
+        whole = num.astype("Int64")
+        if neg is not None and neg.any():
+            whole = whole.where(~neg, -whole.abs())
         if not empty.any():
-            return num.astype("int64").tolist()
-        return [None if e else int(v) for v, e in zip(num.tolist(), empty)]
+            return whole.astype("int64").tolist()
+        return [None if e else int(v) for v, e in zip(whole.tolist(), empty)]
     if not empty.any():
         return arr.tolist()
     return [None if e else v for v, e in zip(arr.tolist(), empty)]
