@@ -117,6 +117,10 @@ test_numbers_c (void)
   assert_fmt (wf_format_decimal (-0.0001, 2), "0");
   assert_fmt (wf_format_decimal (1.5, 99), "1.5");
   assert_fmt (wf_format_decimal (NAN, 2), "—");
+  assert_fmt (wf_format_fixed (250, 2), "250.00");
+  assert_fmt (wf_format_fixed (-0.001, 2), "0.00");
+  assert_fmt (wf_format_fixed (1.5, 9), "1.50");
+  assert_fmt (wf_format_fixed (INFINITY, 2), "—");
   assert_fmt (wf_format_percent (0.125), "12.5 %");
   assert_fmt (wf_format_percent (0.05), "5 %");
   assert_fmt (wf_format_percent (1.5), "150 %");

@@ -204,6 +204,15 @@ wf_format_number (double value)
 }
 
 char *
+wf_format_fixed (double value,
+                 guint  decimals)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+  return grouped (value, (int) MIN (decimals, 2u));
+}
+
+char *
 wf_format_decimal (double value,
                    guint  max_decimals)
 {

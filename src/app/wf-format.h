@@ -25,6 +25,9 @@ char *wf_format_count   (double      value);
  * where 15500.5 must not read as 15500. */
 char *wf_format_decimal (double      value,
                          guint       max_decimals);
+/* Exactly `decimals` (0–2) decimals, grouped: a column of amounts. */
+char *wf_format_fixed   (double      value,
+                         guint       decimals);
 char *wf_format_months  (double      value);
 char *wf_format_years   (double      value);
 /* A metric's value by its unit: a currency code or symbol → money, "%" → a

@@ -148,6 +148,7 @@ struct _WfResultsView
   WfTable         *table;
   GtkSortListModel *sorted;
   GtkFileChooserNative *chooser;
+  GArray          *cents;        /* gboolean per column: show two decimals */
 };
 
 G_DEFINE_FINAL_TYPE (WfResultsView, wf_results_view, GTK_TYPE_WIDGET)
@@ -164,7 +165,8 @@ node_is_number (JsonNode *node)
 }
 
 static char *
-cell_text (JsonNode *node)
+cell_text (JsonNode *node,
+           gboolean  cents)
 {
   GType t;
 
@@ -176,10 +178,47 @@ cell_text (JsonNode *node)
   if (t == G_TYPE_INT64)
     return wf_format_count ((double) json_node_get_int (node));
   if (t == G_TYPE_DOUBLE)
-    return wf_format_decimal (json_node_get_double (node), 2);
+    return cents ? wf_format_fixed (json_node_get_double (node), 2)
+                 : wf_format_decimal (json_node_get_double (node), 2);
   if (t == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
   return g_strdup (json_node_get_string (node));
+}
+
+/* A column whose numbers have fractions shows every one of them with two
+ * decimals, so 250 lines up under 246.55 instead of reading as a count. Only
+ * the first rows are looked at: a long table must not stall the frame. */
+static gboolean
+column_has_fractions (JsonArray *rows,
+                      guint      column)
+{
+  guint n = rows ? MIN (json_array_get_length (rows), 500u) : 0;
+
+  for (guint r = 0; r < n; r++)
+    {
+      JsonNode *row = json_array_get_element (rows, r);
+      JsonNode *node;
+
+      if (!JSON_NODE_HOLDS_ARRAY (row) || column >= json_array_get_length (json_node_get_array (row)))
+        continue;
+      node = json_array_get_element (json_node_get_array (row), column);
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          double v = json_node_get_double (node);
+
+          if (isfinite (v) && fabs (v - round (v)) >= 0.005)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+column_cents (WfResultsView *self,
+              guint          column)
+{
+  return self->cents != NULL && column < self->cents->len
+         && g_array_index (self->cents, gboolean, column);
 }
 
 /* Numbers before text, text collated, empty cells last whatever the order
@@ -211,8 +250,8 @@ compare_cells (gconstpointer a,
   if (node_is_number (x) != node_is_number (y))
     return node_is_number (x) ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
   {
-    g_autofree char *sx = cell_text (x);
-    g_autofree char *sy = cell_text (y);
+    g_autofree char *sx = cell_text (x, FALSE);
+    g_autofree char *sy = cell_text (y, FALSE);
 
     return gtk_ordering_from_cmpfunc (g_utf8_collate (sx, sy));
   }
@@ -243,10 +282,10 @@ bind_cell (GtkSignalListItemFactory *factory,
   WfTableRow *row = gtk_list_item_get_item (item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   JsonNode *node = row_cell (row, column);
-  g_autofree char *text = cell_text (node);
+  gboolean cents = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "wf-cents"));
+  g_autofree char *text = cell_text (node, cents);
   gboolean number = node_is_number (node);
 
-  (void) factory;
   gtk_label_set_text (label, text);
   gtk_label_set_xalign (label, number ? 1.0 : 0.0);
   if (number)
@@ -278,6 +317,8 @@ wf_results_view_set_table (WfResultsView *self,
   g_return_if_fail (WF_IS_RESULTS_VIEW (self));
 
   clear_columns (self);
+  g_clear_pointer (&self->cents, g_array_unref);
+  self->cents = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_clear_pointer (&self->table, wf_table_free);
   if (table)
     self->table = wf_table_copy (table);
@@ -293,6 +334,10 @@ wf_results_view_set_table (WfResultsView *self,
       g_autoptr(GtkColumnViewColumn) column = NULL;
       GtkSorter *sorter;
 
+      gboolean cents = column_has_fractions (self->table->rows, c);
+
+      g_array_append_val (self->cents, cents);
+      g_object_set_data (G_OBJECT (factory), "wf-cents", GINT_TO_POINTER (cents));
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (c));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (c));
       column = gtk_column_view_column_new (title, factory);
@@ -364,7 +409,7 @@ wf_results_view_dup_cell_text (WfResultsView *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->sorted), row);
   if (item == NULL || column >= (item->cells ? json_array_get_length (item->cells) : 0))
     return NULL;
-  return cell_text (row_cell (item, column));
+  return cell_text (row_cell (item, column), column_cents (self, column));
 }
 
 static void
@@ -417,7 +462,7 @@ wf_results_view_to_tsv (WfResultsView *self)
             }
           else
             {
-              g_autofree char *text = cell_text (node);
+              g_autofree char *text = cell_text (node, FALSE);
               append_tsv_field (out, text);
             }
         }
@@ -555,6 +600,7 @@ wf_results_view_dispose (GObject *object)
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->sorted);
   g_clear_pointer (&self->table, wf_table_free);
+  g_clear_pointer (&self->cents, g_array_unref);
   G_OBJECT_CLASS (wf_results_view_parent_class)->dispose (object);
 }
 
