@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "wf-application.h"
@@ -20,6 +19,7 @@
 #include "wf-import-dialog.h"
 #include "wf-store.h"
 #include "wf-window.h"
+#include "wf-ui-test-util.h"
 #ifdef WF_HAVE_IMPORT
 # include "wf-import.h"
 #endif
@@ -33,26 +33,6 @@ typedef struct
 } Fixture;
 
 #define SEED GINT_TO_POINTER (1)
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-#define WAIT_FOR_SECONDS(cond, seconds) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, _deadline); \
-        g_main_context_iteration (NULL, FALSE); \
-      } \
-  } G_STMT_END
-#define WAIT_FOR(cond) WAIT_FOR_SECONDS (cond, 10)
 
 static void
 exec_sql (sqlite3    *db,
@@ -144,69 +124,23 @@ fixture_setup (Fixture       *fixture,
   g_object_ref_sink (fixture->window);
   wf_window_set_store (fixture->window, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
-  spin (200);
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+  wf_ui_test_spin (200);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
-  spin (50);
+  wf_ui_test_spin (50);
   g_clear_object (&fixture->store);
 
-  dir = g_dir_open (fixture->tmpdir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (fixture->tmpdir, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (fixture->tmpdir);
+  wf_ui_test_rm_rf (fixture->tmpdir);
   g_free (fixture->db_path);
   g_free (fixture->tmpdir);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "test-output", "ui", NULL);
-  g_autofree char *file = NULL;
-  g_autofree char *png = g_strconcat (name, ".png", NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  /* Let stack transitions and toasts settle. */
-  spin (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_build_filename (dir, png, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, file));
-  g_test_message ("screenshot: %s", file);
 }
 
 static WfDataPage *
@@ -219,45 +153,6 @@ static WfDataPreview *
 data_preview (Fixture *fixture)
 {
   return WF_DATA_PREVIEW (wf_window_get_data_preview (fixture->window));
-}
-
-/* Depth-first search for a widget carrying a CSS class. */
-static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (gtk_widget_has_css_class (child, css_class))
-        return child;
-      if ((found = find_by_class (child, css_class)))
-        return found;
-    }
-  return NULL;
-}
-
-/* Whether some visible label under ROOT shows exactly TEXT. */
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_get_visible (child) &&
-          g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
-        return child;
-      if ((found = find_label (child, text)))
-        return found;
-    }
-  return NULL;
 }
 
 static char *
@@ -280,9 +175,9 @@ static void
 dismiss_toast (AdwToast *toast)
 {
   g_assert_nonnull (toast);
-  spin (500);
+  wf_ui_test_spin (500);
   adw_toast_dismiss (toast);
-  spin (500);
+  wf_ui_test_spin (500);
 }
 
 /* Deletes for good, as the undo toast's timeout would. */
@@ -309,7 +204,7 @@ test_empty (Fixture       *fixture,
   g_assert_true (wf_window_get_data_visible (fixture->window));
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 0);
 
-  empty = find_by_class (GTK_WIDGET (page), "pill");
+  empty = wf_ui_test_find_by_class (GTK_WIDGET (page), "pill");
   g_assert_nonnull (empty);
   /* The button exists in every build, but only offers itself when it can work. */
   g_assert_cmpint (gtk_widget_get_visible (empty), ==, wf_data_page_can_import ());
@@ -318,7 +213,7 @@ test_empty (Fixture       *fixture,
   g_assert_cmpstr (wf_data_preview_get_state (data_preview (fixture)), ==, "empty");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (data_preview (fixture))));
 
-  screenshot (GTK_WIDGET (fixture->window), "data-empty");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-empty");
 }
 
 static void
@@ -349,12 +244,12 @@ test_listed (Fixture       *fixture,
   g_assert_null (wf_data_page_get_name (page, 2));
   g_assert_null (wf_data_page_get_selected_name (page));
 
-  g_assert_nonnull (find_label (GTK_WIDGET (page), "sales"));
-  g_assert_nonnull (find_label (GTK_WIDGET (page), "Sales 2024.csv"));
-  g_assert_nonnull (find_label (GTK_WIDGET (page), "customers.tsv"));
+  g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (page), "sales"));
+  g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (page), "Sales 2024.csv"));
+  g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (page), "customers.tsv"));
 
   /* Back to the history: the chat is there again. */
-  screenshot (GTK_WIDGET (fixture->window), "data-list");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-list");
   wf_window_set_data_visible (fixture->window, FALSE);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (data_preview (fixture))));
 }
@@ -374,15 +269,15 @@ test_select (Fixture       *fixture,
   g_assert_cmpstr (wf_data_page_get_selected_name (page), ==, "sales");
   g_assert_cmpstr (wf_data_preview_get_state (preview), !=, "empty");
   /* The window's title names the dataset. */
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), "sales"));
+  g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (fixture->window), "sales"));
 
 #ifdef WF_HAVE_IMPORT
-  WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (preview), "loading") != 0, 60);
+  WF_UI_TEST_WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (preview), "loading") != 0, 60);
 #else
   g_assert_cmpstr (wf_data_preview_get_state (preview), ==, "error");
   g_assert_nonnull (wf_data_preview_get_error (preview));
 #endif
-  screenshot (GTK_WIDGET (fixture->window), "data-selected");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-selected");
 
   wf_data_page_unselect (page);
   g_assert_cmpstr (wf_data_preview_get_state (preview), ==, "empty");
@@ -420,21 +315,21 @@ test_rename (Fixture       *fixture,
   g_clear_error (&error);
 
   /* The row's own popover: a bad name stays and says why. */
-  row = find_by_class (GTK_WIDGET (page), "dataset-row");
+  row = wf_ui_test_find_by_class (GTK_WIDGET (page), "dataset-row");
   g_assert_nonnull (row);
   popover = g_object_get_data (G_OBJECT (row), "wf-popover");
   entry = g_object_get_data (G_OBJECT (popover), "wf-entry");
   gtk_popover_popup (GTK_POPOVER (popover));
-  spin (100);
+  wf_ui_test_spin (100);
   gtk_editable_set_text (GTK_EDITABLE (entry), "revenue_2024");
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
-  screenshot (GTK_WIDGET (fixture->window), "data-rename-error");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-rename-error");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "clients");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_signal_emit_by_name (entry, "activate");
-  spin (100);
+  wf_ui_test_spin (100);
   g_assert_cmpstr (wf_data_page_get_name (page, 0), ==, "clients");
   g_clear_pointer (&renamed, wf_dataset_free);
   renamed = wf_store_get_dataset (fixture->store, "clients", &error);
@@ -466,7 +361,7 @@ test_delete_undo (Fixture       *fixture,
   dataset = wf_store_get_dataset (fixture->store, "sales", &error);
   g_assert_no_error (error);
   g_clear_pointer (&dataset, wf_dataset_free);
-  screenshot (GTK_WIDGET (fixture->window), "data-delete-toast");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-delete-toast");
 
   g_signal_emit_by_name (toast, "button-clicked");
   dismiss_toast (toast);
@@ -498,7 +393,7 @@ test_delete_undo (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (dataset);
   /* The last one gone: the empty page again. */
-  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (find_by_class (GTK_WIDGET (page), "compact"))));
+  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (wf_ui_test_find_by_class (GTK_WIDGET (page), "compact"))));
 }
 
 static void
@@ -513,11 +408,11 @@ test_delete_two_quickly (Fixture       *fixture,
 
   wf_window_set_data_visible (fixture->window, TRUE);
   g_assert_nonnull (wf_data_page_delete (page, "sales"));
-  spin (20);
+  wf_ui_test_spin (20);
   g_assert_nonnull (wf_data_page_delete (page, "customers"));
-  spin (1000);
+  wf_ui_test_spin (1000);
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 0);
-  screenshot (GTK_WIDGET (fixture->window), "data-delete-two");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-delete-two");
   dataset = wf_store_get_dataset (fixture->store, "customers", &error);
   g_assert_no_error (error);
 }
@@ -535,7 +430,7 @@ test_delete_on_close (Fixture       *fixture,
   g_assert_nonnull (wf_data_page_delete (data_page (fixture), "customers"));
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
-  spin (50);
+  wf_ui_test_spin (50);
 
   dataset = wf_store_get_dataset (fixture->store, "customers", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
@@ -591,22 +486,22 @@ test_import_dialog_name (Fixture       *fixture,
 
   dialog = WF_IMPORT_DIALOG (wf_window_import_file (fixture->window, file));
   g_assert_nonnull (dialog);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_cmpstr (wf_import_dialog_get_name (dialog), ==, suggested);
   /* The name has the keyboard. */
   g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (dialog)));
   g_assert_nonnull (gtk_widget_get_ancestor (gtk_window_get_focus (GTK_WINDOW (dialog)), ADW_TYPE_ENTRY_ROW));
   g_assert_true (wf_import_dialog_get_name_ok (dialog));
   g_assert_false (wf_import_dialog_get_replaces (dialog));
-  screenshot (GTK_WIDGET (dialog), "data-import-name");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-name");
 
   wf_import_dialog_set_name (dialog, "sales");
   g_assert_true (wf_import_dialog_get_name_ok (dialog));
   g_assert_true (wf_import_dialog_get_replaces (dialog));
   g_assert_nonnull (strstr (wf_import_dialog_get_message (dialog), "sales"));
-  screenshot (GTK_WIDGET (dialog), "data-import-replace");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-replace");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  screenshot (GTK_WIDGET (dialog), "data-import-replace-dark");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-replace-dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   wf_import_dialog_set_name (dialog, "");
@@ -617,7 +512,7 @@ test_import_dialog_name (Fixture       *fixture,
   /* Starting with a bad name does nothing. */
   wf_import_dialog_start (dialog);
   g_assert_false (wf_import_dialog_get_busy (dialog));
-  screenshot (GTK_WIDGET (dialog), "data-import-invalid");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-invalid");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
 #else
@@ -672,12 +567,12 @@ test_import_and_preview (Fixture       *fixture,
   wf_import_dialog_set_name (dialog, "orders");
   wf_import_dialog_start (dialog);
   g_assert_true (wf_import_dialog_get_busy (dialog));
-  screenshot (GTK_WIDGET (dialog), "data-import-progress");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-progress");
 
-  WAIT_FOR_SECONDS (dialog == NULL || !wf_import_dialog_get_busy (dialog), 120);
+  WF_UI_TEST_WAIT_FOR_SECONDS (dialog == NULL || !wf_import_dialog_get_busy (dialog), 120);
   /* Still open means it failed: say why. */
   g_assert_cmpstr (dialog ? wf_import_dialog_get_message (dialog) : NULL, ==, NULL);
-  WAIT_FOR (dialog == NULL);
+  WF_UI_TEST_WAIT_FOR (dialog == NULL);
   g_assert_cmpint (n_rows, ==, 3);
   dataset = wf_store_get_dataset (fixture->store, "orders", &error);
   g_assert_no_error (error);
@@ -685,21 +580,21 @@ test_import_and_preview (Fixture       *fixture,
   g_assert_cmpstr (dataset->file_name, ==, "Orders.csv");
 
   g_assert_cmpstr (wf_data_page_get_selected_name (page), ==, "orders");
-  WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (preview), "loading") != 0, 60);
+  WF_UI_TEST_WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (preview), "loading") != 0, 60);
   g_assert_cmpstr (wf_data_preview_get_state (preview), ==, "table");
   g_assert_cmpuint (g_list_model_get_n_items (wf_data_preview_get_rows (preview)), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (wf_data_preview_get_column_view (preview))),
                     ==, 4);
-  spin (200);
+  wf_ui_test_spin (200);
   /* Amounts are right-aligned; names are not. */
-  numeric = find_by_class (GTK_WIDGET (wf_data_preview_get_column_view (preview)), "numeric");
+  numeric = wf_ui_test_find_by_class (GTK_WIDGET (wf_data_preview_get_column_view (preview)), "numeric");
   g_assert_nonnull (numeric);
   g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (numeric)), ==, 1.0f);
-  g_assert_nonnull (find_label (GTK_WIDGET (preview), "Acme"));
-  screenshot (GTK_WIDGET (fixture->window), "data-import-preview");
+  g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (preview), "Acme"));
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-import-preview");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  screenshot (GTK_WIDGET (fixture->window), "data-import-preview-dark");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-import-preview-dark");
 #else
   g_test_skip ("Needs the importer (src/core/wf-import.c)");
 #endif
@@ -723,7 +618,7 @@ test_import_error (Fixture       *fixture,
 
   dialog = WF_IMPORT_DIALOG (wf_window_import_file (fixture->window, file));
   wf_import_dialog_start (dialog);
-  WAIT_FOR_SECONDS (!wf_import_dialog_get_busy (dialog), 120);
+  WF_UI_TEST_WAIT_FOR_SECONDS (!wf_import_dialog_get_busy (dialog), 120);
   g_assert_nonnull (wf_import_dialog_get_message (dialog));
   {
     g_autofree char *lower = g_ascii_strdown (wf_import_dialog_get_message (dialog), -1);
@@ -731,7 +626,7 @@ test_import_error (Fixture       *fixture,
     /* "4,5" is the short row, on line 3 of the file. */
     g_assert_nonnull (strstr (lower, "line 3"));
   }
-  screenshot (GTK_WIDGET (dialog), "data-import-error");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-error");
   dataset = wf_store_get_dataset (fixture->store, "ragged", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -755,30 +650,30 @@ test_narrow (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (narrow), 400, 640);
   wf_window_set_store (narrow, fixture->store);
   gtk_window_present (GTK_WINDOW (narrow));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (narrow)));
-  spin (300);
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (narrow)));
+  wf_ui_test_spin (300);
 
   page = WF_DATA_PAGE (wf_window_get_data_page (narrow));
   leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_LEAFLET));
   g_assert_true (adw_leaflet_get_folded (leaflet));
   wf_window_set_data_visible (narrow, TRUE);
-  screenshot (GTK_WIDGET (narrow), "data-narrow-list");
+  wf_ui_test_screenshot (GTK_WIDGET (narrow), "data-narrow-list");
 
   /* A click on a row, as the user does it. */
-  list_view = find_by_class (GTK_WIDGET (page), "navigation-sidebar");
+  list_view = wf_ui_test_find_by_class (GTK_WIDGET (page), "navigation-sidebar");
   g_signal_emit_by_name (list_view, "activate", 1);
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_cmpstr (wf_data_page_get_selected_name (page), ==, "sales");
   g_assert_true (gtk_widget_is_ancestor (wf_window_get_data_preview (narrow),
                                          adw_leaflet_get_visible_child (leaflet)));
-  screenshot (GTK_WIDGET (narrow), "data-narrow-preview");
+  wf_ui_test_screenshot (GTK_WIDGET (narrow), "data-narrow-preview");
 
   gtk_widget_activate_action (GTK_WIDGET (narrow), "win.back", NULL);
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (page), adw_leaflet_get_visible_child (leaflet)));
   /* The same row again still opens it. */
   g_signal_emit_by_name (list_view, "activate", 1);
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_true (gtk_widget_is_ancestor (wf_window_get_data_preview (narrow),
                                          adw_leaflet_get_visible_child (leaflet)));
 
@@ -819,9 +714,9 @@ test_import_cancel (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   wf_import_dialog_start (dialog);
   g_assert_true (wf_import_dialog_get_busy (dialog));
-  spin (50);
+  wf_ui_test_spin (50);
   wf_import_dialog_cancel (dialog);
-  WAIT_FOR_SECONDS (dialog == NULL, 120);
+  WF_UI_TEST_WAIT_FOR_SECONDS (dialog == NULL, 120);
   g_assert_cmpint (imported_rows, ==, -1);
 
   dataset = wf_store_get_dataset (fixture->store, "big", &error);
@@ -859,8 +754,8 @@ test_hostile_records (Fixture       *fixture,
   wf_window_set_data_visible (fixture->window, TRUE);
   g_assert_cmpuint (wf_data_page_get_n_datasets (page), ==, 3);
   g_assert_true (wf_data_page_select_name (page, "odd"));
-  spin (200);
-  screenshot (GTK_WIDGET (fixture->window), "data-hostile");
+  wf_ui_test_spin (200);
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-hostile");
   /* G_DEBUG=fatal-criticals (the test environment) turns any warning into a failure. */
 }
 
@@ -876,10 +771,10 @@ test_dark (Fixture       *fixture,
   wf_window_set_data_visible (fixture->window, TRUE);
   wf_data_page_select_name (page, "customers");
 #ifdef WF_HAVE_IMPORT
-  WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (data_preview (fixture)), "loading") != 0, 60);
+  WF_UI_TEST_WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (data_preview (fixture)), "loading") != 0, 60);
 #endif
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  screenshot (GTK_WIDGET (fixture->window), "data-dark");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-dark");
 }
 
 static void
@@ -921,13 +816,7 @@ main (int    argc,
     }
   adw_init ();
 
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/whatif/WhatIf/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  wf_ui_test_load_app_style ();
 
 #define ADD(path, seed, func) g_test_add (path, Fixture, seed, fixture_setup, func, fixture_teardown)
   ADD ("/ui/data/empty", NULL, test_empty);

@@ -10,7 +10,6 @@
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
-#include <glib/gstdio.h>
 #include <math.h>
 
 #include "wf-assumptions.h"
@@ -24,6 +23,7 @@
 #include "wf-sweep-dialog.h"
 #include "wf-csv.h"
 #include "wf-window.h"
+#include "wf-ui-test-util.h"
 
 typedef struct
 {
@@ -34,25 +34,9 @@ typedef struct
   WfPipeline *pipeline;
 } Fixture;
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Sandbox runs are real: a cold one imports pandas, so allow a slow machine. */
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, _deadline); \
-        g_main_context_iteration (NULL, FALSE); \
-      } \
-  } G_STMT_END
+/* Sandbox runs are real: a cold one imports pandas, so every wait here
+ * allows a slow machine. */
+#define WAIT_FOR(cond) WF_UI_TEST_WAIT_FOR_SECONDS (cond, 120)
 
 static gboolean
 have_sandbox (void)
@@ -125,101 +109,31 @@ fixture_setup (Fixture       *fixture,
   wf_window_set_pipeline (fixture->window, fixture->pipeline);
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
-  spin (200);
+  wf_ui_test_spin (200);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
-  spin (50);
+  wf_ui_test_spin (50);
   g_clear_object (&fixture->pipeline);
   g_clear_object (&fixture->store);
 
-  dir = g_dir_open (fixture->tmpdir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (fixture->tmpdir, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (fixture->tmpdir);
+  wf_ui_test_rm_rf (fixture->tmpdir);
   g_free (fixture->db_path);
   g_free (fixture->tmpdir);
-}
-
-static void
-screenshot_widget (GtkWidget  *widget,
-                   const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "test-output", "ui", NULL);
-  g_autofree char *png = g_strconcat (name, ".png", NULL);
-  g_autofree char *file = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  /* Let transitions finish. */
-  spin (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  /* A widget that has not drawn since its last change has no render node
-   * yet: give it a few more frames. */
-  for (guint attempt = 0; node == NULL && attempt < 20; attempt++)
-    {
-      if (attempt > 0)
-        spin (100);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_build_filename (dir, png, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, file));
-  g_test_message ("screenshot: %s", file);
 }
 
 static void
 screenshot (Fixture    *fixture,
             const char *name)
 {
-  screenshot_widget (GTK_WIDGET (fixture->window), name);
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_by_type (child, type)))
-        return found;
-    }
-  return NULL;
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), name);
 }
 
 static WfBudgetIndicator *
@@ -265,10 +179,10 @@ test_budget_indicator (Fixture       *fixture,
 
   g_assert_cmpfloat_with_epsilon (wf_budget_indicator_get_fraction (indicator), 0.85, 1e-9);
   g_assert_cmpint (wf_budget_indicator_get_state (indicator), ==, WF_BUDGET_WARNED);
-  g_assert_true (gtk_widget_has_css_class (find_by_type (GTK_WIDGET (indicator), GTK_TYPE_LEVEL_BAR),
+  g_assert_true (gtk_widget_has_css_class (wf_ui_test_find_by_type (GTK_WIDGET (indicator), GTK_TYPE_LEVEL_BAR),
                                            "budget-warned"));
   {
-    const char *tip = gtk_widget_get_tooltip_text (find_by_type (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON));
+    const char *tip = gtk_widget_get_tooltip_text (wf_ui_test_find_by_type (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON));
 
     g_assert_nonnull (tip);
     g_assert_nonnull (strstr (tip, "$8.50"));
@@ -277,7 +191,7 @@ test_budget_indicator (Fixture       *fixture,
   }
 
   wf_budget_indicator_show_spend (indicator);
-  spin (200);
+  wf_ui_test_spin (200);
   text = wf_budget_indicator_dup_spend_text (indicator);
   g_test_message ("%s", text);
   {
@@ -291,11 +205,11 @@ test_budget_indicator (Fixture       *fixture,
   g_assert_null (strstr (text, "Estimated Costs\tLoan at 7%?"));
   screenshot (fixture, "features-budget");
   {
-    GtkMenuButton *button = GTK_MENU_BUTTON (find_by_type (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON));
+    GtkMenuButton *button = GTK_MENU_BUTTON (wf_ui_test_find_by_type (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON));
     GtkPopover *popover = gtk_menu_button_get_popover (button);
 
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
-    screenshot_widget (GTK_WIDGET (popover), "features-budget-spend-view");
+    wf_ui_test_screenshot (GTK_WIDGET (popover), "features-budget-spend-view");
     gtk_popover_popdown (popover);
   }
 
@@ -402,7 +316,7 @@ test_assumption_rerun (Fixture       *fixture,
   gtk_spin_button_set_value (loan, 30000);
   WAIT_FOR (wf_window_get_rerun_pending (fixture->window));
   gtk_spin_button_set_value (rate, 5.0);
-  spin (50);
+  wf_ui_test_spin (50);
   WAIT_FOR (!wf_window_get_rerun_pending (fixture->window));
   g_assert_cmpuint (wf_window_get_n_reruns_shown (fixture->window), >=, 1);
 
@@ -548,7 +462,7 @@ test_sweep (Fixture       *fixture,
       g_assert_cmpfloat_with_epsilon (json_array_get_double_element (row, 1), pmt (40000, rate / 100, 60), 0.005);
     }
   g_assert_true (wf_chart_widget_has_data (WF_CHART_WIDGET (wf_sweep_dialog_get_chart (dialog))));
-  screenshot_widget (GTK_WIDGET (dialog), "features-sweep-1-axis");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "features-sweep-1-axis");
 
   csv_path = g_build_filename (fixture->tmpdir, "sweep.csv", NULL);
   g_assert_true (wf_sweep_dialog_export_csv (dialog, csv_path, &error));
@@ -580,7 +494,7 @@ test_sweep (Fixture       *fixture,
   }
   g_assert_true (wf_chart_widget_has_data (WF_CHART_WIDGET (wf_sweep_dialog_get_chart (dialog))));
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  screenshot_widget (GTK_WIDGET (dialog), "features-sweep-2-axes-dark");
+  wf_ui_test_screenshot (GTK_WIDGET (dialog), "features-sweep-2-axes-dark");
   g_clear_pointer (&csv, g_free);
   g_assert_true (wf_sweep_dialog_export_csv (dialog, csv_path, &error));
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
@@ -597,7 +511,7 @@ test_sweep (Fixture       *fixture,
   g_assert_true (wf_sweep_dialog_set_axis (dialog, 1, NULL, 0, 0, 0));
   g_assert_true (wf_sweep_dialog_set_axis (dialog, 0, "Loan amount", 1000, 400000, 1000));
   wf_sweep_dialog_start (dialog);
-  spin (100);
+  wf_ui_test_spin (100);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sweep.close", NULL);
   WAIT_FOR (!wf_sweep_dialog_get_busy (dialog));
   g_assert_cmpstr (wf_sweep_dialog_get_error (dialog), ==, "The sweep was cancelled.");
@@ -645,7 +559,7 @@ test_paste_and_run (Fixture       *fixture,
   inspector = gtk_widget_get_first_child (wf_window_get_inspector_slot (fixture->window));
   g_assert_true (WF_IS_INSPECTOR (inspector));
   g_assert_cmpstr (wf_inspector_get_page (WF_INSPECTOR (inspector)), ==, "code");
-  source_view = find_by_type (inspector, GTK_SOURCE_TYPE_VIEW);
+  source_view = wf_ui_test_find_by_type (inspector, GTK_SOURCE_TYPE_VIEW);
   g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (source_view)));
 
   wf_inspector_set_editable (WF_INSPECTOR (inspector), TRUE);
@@ -766,7 +680,7 @@ test_escape_cancels (Fixture       *fixture,
   wf_window_set_asker (fixture->window, WF_ASKER (asker));
   g_assert_true (wf_chat_view_send (chat, "Can I afford a $40k van loan at 7.5% over 5 years?"));
   g_assert_true (wf_chat_view_get_busy (chat));
-  entry = find_by_type (GTK_WIDGET (chat), GTK_TYPE_TEXT_VIEW);
+  entry = wf_ui_test_find_by_type (GTK_WIDGET (chat), GTK_TYPE_TEXT_VIEW);
   gtk_widget_grab_focus (entry);
   /* Through the key bindings, as the key would go. */
   g_assert_true (gtk_widget_activate_action (entry, "chat.cancel", NULL));
@@ -789,13 +703,7 @@ main (int    argc,
       return g_test_run ();
     }
   adw_init ();
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/whatif/WhatIf/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  wf_ui_test_load_app_style ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/features/budget-indicator", test_budget_indicator);

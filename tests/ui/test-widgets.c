@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <gtksourceview/gtksource.h>
 #include <locale.h>
 #include <math.h>
@@ -19,6 +18,7 @@
 #include "wf-format.h"
 #include "wf-inspector.h"
 #include "wf-results-view.h"
+#include "wf-ui-test-util.h"
 
 static char *tmp_dir;
 
@@ -34,48 +34,18 @@ screenshot_dir (void)
       if (base == NULL)
         base = g_getenv ("G_TEST_BUILDDIR");
       dir = g_build_filename (base ? base : ".", "screenshots", NULL);
-      g_mkdir_with_parents (dir, 0755);
     }
   return dir;
 }
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Renders the window's content as it is on screen and saves it. */
+/* Renders the window's content as it is on screen and saves it. These
+ * windows hold one widget and no transitions, hence the shorter pause than
+ * the other UI tests' screenshots. */
 static void
 save_screenshot (GtkWidget  *window,
                  const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  g_autofree char *path = g_build_filename (screenshot_dir (), file, NULL);
-  GskRenderer *renderer;
-  int w, h;
-
-  spin (150);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  g_assert_cmpint (w, >, 0);
-  g_assert_cmpint (h, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  wf_ui_test_save_screenshot (window, screenshot_dir (), name, 150);
 }
 
 static GtkWidget *
@@ -88,7 +58,7 @@ show_in_window (GtkWidget *child,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   adw_window_set_content (ADW_WINDOW (window), child);
   gtk_window_present (GTK_WINDOW (window));
-  spin (300);
+  wf_ui_test_spin (300);
   return window;
 }
 
@@ -439,7 +409,7 @@ test_results_ragged (void)
   window = show_in_window (view, 400, 300);
   first = g_list_model_get_item (gtk_column_view_get_columns (wf_results_view_get_column_view (WF_RESULTS_VIEW (view))), 0);
   gtk_column_view_sort_by_column (wf_results_view_get_column_view (WF_RESULTS_VIEW (view)), first, GTK_SORT_ASCENDING);
-  spin (100);
+  wf_ui_test_spin (100);
   tsv = wf_results_view_to_tsv (WF_RESULTS_VIEW (view));
   /* Numbers first, then text (tabs flattened), empty cells last. */
   g_assert_true (g_str_has_prefix (tsv, "a\tb\n1\t\nx y\tyes\n"));
@@ -495,7 +465,7 @@ test_results_sort_and_export (void)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 12);
 
   gtk_column_view_sort_by_column (cv, revenue, GTK_SORT_ASCENDING);
-  spin (100);
+  wf_ui_test_spin (100);
   for (guint r = 0; r < 12; r++)
     {
       g_autofree char *month = wf_results_view_dup_cell_text (WF_RESULTS_VIEW (view), r, 0);
@@ -525,7 +495,7 @@ test_results_sort_and_export (void)
     g_assert_cmpstr (third, ==, "100.00");
   }
   gtk_column_view_sort_by_column (cv, revenue, GTK_SORT_DESCENDING);
-  spin (100);
+  wf_ui_test_spin (100);
   {
     g_autofree char *top = wf_results_view_dup_cell_text (WF_RESULTS_VIEW (view), 0, 0);
     g_assert_cmpstr (top, ==, "Oct");
@@ -552,12 +522,10 @@ test_results_sort_and_export (void)
   /* Copy as TSV, then read the clipboard back. */
   {
     g_autofree char *pasted = NULL;
-    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
     gtk_widget_activate_action (view, "results.copy-tsv", NULL);
     gdk_clipboard_read_text_async (gtk_widget_get_clipboard (view), NULL, on_clipboard_text, &pasted);
-    while (pasted == NULL && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
+    WF_UI_TEST_WAIT_FOR_SECONDS (pasted != NULL, 5);
     g_assert_cmpstr (pasted, ==, tsv);
   }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -662,20 +630,7 @@ test_inspector_tabs (void)
     GtkWidget *w;
 
     /* Find the source view and the Run button through the widget tree, as a user would. */
-    for (w = gtk_widget_get_first_child (inspector); w; )
-      {
-        if (GTK_IS_TEXT_VIEW (w))
-          break;
-        if (gtk_widget_get_first_child (w))
-          w = gtk_widget_get_first_child (w);
-        else
-          {
-            while (w && gtk_widget_get_next_sibling (w) == NULL)
-              w = gtk_widget_get_parent (w);
-            if (w)
-              w = gtk_widget_get_next_sibling (w);
-          }
-      }
+    w = wf_ui_test_find_by_type (inspector, GTK_TYPE_TEXT_VIEW);
     g_assert_true (GTK_IS_TEXT_VIEW (w));
     /* Highlighted as Python. */
     g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (
@@ -791,7 +746,6 @@ test_assumptions_changed (void)
   GtkSpinButton *salary, *growth;
   ChangedData data = { 0 };
   double *v;
-  gint64 deadline;
 
   wf_assumptions_set_params (WF_ASSUMPTIONS (assumptions), run->result->params);
   g_assert_cmpuint (wf_assumptions_get_n_params (WF_ASSUMPTIONS (assumptions)), ==, 3);
@@ -818,10 +772,8 @@ test_assumptions_changed (void)
   gtk_spin_button_set_value (salary, 3400);
   gtk_spin_button_set_value (growth, 7.5);
   g_assert_cmpuint (data.n_changed, ==, 0);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (data.n_changed == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  spin (300);
+  WF_UI_TEST_WAIT_FOR_SECONDS (data.n_changed > 0, 5);
+  wf_ui_test_spin (300);
   g_assert_cmpuint (data.n_changed, ==, 1);
   g_assert_cmpuint (g_hash_table_size (data.last), ==, 3);
   v = g_hash_table_lookup (data.last, "Salary");
@@ -843,7 +795,7 @@ test_assumptions_changed (void)
   /* Setting params again is no user change: no signal. */
   data.n_changed = 0;
   wf_assumptions_set_params (WF_ASSUMPTIONS (assumptions), NULL);
-  spin (300);
+  wf_ui_test_spin (300);
   g_assert_cmpuint (data.n_changed, ==, 0);
   g_assert_cmpuint (wf_assumptions_get_n_params (WF_ASSUMPTIONS (assumptions)), ==, 0);
   save_screenshot (window, "assumptions-empty");
@@ -893,19 +845,7 @@ main (int   argc,
   g_test_add_func ("/widgets/assumptions/changed", test_assumptions_changed);
 
   ret = g_test_run ();
-  {
-    g_autoptr(GFile) dir = g_file_new_for_path (tmp_dir);
-    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-    GFileInfo *info;
-
-    while (e && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (tmp_dir, g_file_info_get_name (info), NULL);
-        g_unlink (p);
-        g_object_unref (info);
-      }
-    g_rmdir (tmp_dir);
-  }
+  wf_ui_test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

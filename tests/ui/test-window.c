@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "wf-asker.h"
 #include "wf-chat-view.h"
@@ -20,6 +19,7 @@
 #include "wf-window.h"
 #include "wf-inspector.h"
 #include "wf-pipeline-asker.h"
+#include "wf-ui-test-util.h"
 
 #include <math.h>
 
@@ -191,25 +191,6 @@ typedef struct
   gint64     s_clarify;  /* a refusal and a clarification */
 } Fixture;
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, _deadline); \
-        g_main_context_iteration (NULL, FALSE); \
-      } \
-  } G_STMT_END
-
 static gint64
 seed_run (WfStore    *store,
           gint64      session_id,
@@ -301,8 +282,8 @@ fixture_setup (Fixture       *fixture,
   g_object_ref_sink (fixture->window);
   wf_window_set_store (fixture->window, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
-  spin (200);
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+  wf_ui_test_spin (200);
 }
 
 static void
@@ -311,13 +292,11 @@ fixture_teardown (Fixture       *fixture,
 {
   g_autofree char *wal = g_strconcat (fixture->db_path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (fixture->db_path, "-shm", NULL);
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
 
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
-  spin (50);
+  wf_ui_test_spin (50);
   g_clear_object (&fixture->store);
 
   /* To look at the seeded history in the real app afterwards. */
@@ -330,53 +309,9 @@ fixture_teardown (Fixture       *fixture,
     }
 
   /* The store may keep side files (workbook, WAL): remove whatever is there. */
-  dir = g_dir_open (fixture->tmpdir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *file = g_build_filename (fixture->tmpdir, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (fixture->tmpdir);
+  wf_ui_test_rm_rf (fixture->tmpdir);
   g_free (fixture->db_path);
   g_free (fixture->tmpdir);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "test-output", "ui", NULL);
-  g_autofree char *file = NULL;
-  g_autofree char *png = g_strconcat (name, ".png", NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  /* Let stack and flap transitions finish. */
-  spin (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  file = g_build_filename (dir, png, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, file));
-  g_test_message ("screenshot: %s", file);
 }
 
 static WfSessionList *
@@ -391,60 +326,33 @@ chat_view (Fixture *fixture)
   return WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window));
 }
 
-/* Depth-first search for a widget carrying a CSS class. */
-static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (gtk_widget_has_css_class (child, css_class))
-        return child;
-      if ((found = find_by_class (child, css_class)))
-        return found;
-    }
-  return NULL;
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
+  return wf_ui_test_find_widget (root, is_row_titled, title);
+}
 
-      if (ADW_IS_PREFERENCES_ROW (child) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
-        return child;
-      if ((found = find_row (child, title)))
-        return found;
-    }
-  return NULL;
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 static GtkWidget *
 find_button_with_label (GtkWidget  *root,
                         const char *label)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button_with_label (child, label)))
-        return found;
-    }
-  return NULL;
+  return wf_ui_test_find_widget (root, is_button_labelled, label);
 }
 
 /* Tests */
@@ -464,7 +372,7 @@ test_sessions_listed (Fixture       *fixture,
   g_assert_cmpint (wf_session_list_get_selected_id (list), ==, 0);
   g_assert_cmpint (wf_chat_view_get_session (chat_view (fixture)), ==, 0);
 
-  screenshot (GTK_WIDGET (fixture->window), "window-welcome");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-welcome");
 }
 
 static void
@@ -481,21 +389,21 @@ test_select_shows_runs (Fixture       *fixture,
   wf_session_list_select_id (list, fixture->s_runway);
   g_assert_cmpint (wf_chat_view_get_session (chat), ==, fixture->s_runway);
   g_assert_cmpuint (wf_chat_view_get_n_cards (chat), ==, 2);
-  g_assert_nonnull (find_by_class (GTK_WIDGET (chat), "metrics"));
+  g_assert_nonnull (wf_ui_test_find_by_class (GTK_WIDGET (chat), "metrics"));
   g_assert_nonnull (find_button_with_label (GTK_WIDGET (chat), "Show _Code"));
   g_assert_nonnull (find_button_with_label (GTK_WIDGET (chat), "_Export CSV"));
-  screenshot (GTK_WIDGET (fixture->window), "window-session");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-session");
 
   wf_session_list_select_id (list, fixture->s_clarify);
   g_assert_cmpuint (wf_chat_view_get_n_cards (chat), ==, 2);
-  options = find_by_class (GTK_WIDGET (chat), "clarification-options");
+  options = wf_ui_test_find_by_class (GTK_WIDGET (chat), "clarification-options");
   g_assert_nonnull (options);
   /* The non-string option in the JSON is skipped, not shown or crashed on. */
   for (GtkWidget *c = gtk_widget_get_first_child (options); c; c = gtk_widget_get_next_sibling (c))
     n_options++;
   g_assert_cmpuint (n_options, ==, 2);
-  g_assert_nonnull (find_by_class (GTK_WIDGET (chat), "outcome-message"));
-  screenshot (GTK_WIDGET (fixture->window), "window-clarification");
+  g_assert_nonnull (wf_ui_test_find_by_class (GTK_WIDGET (chat), "outcome-message"));
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-clarification");
 }
 
 static void
@@ -509,7 +417,7 @@ test_search_filters (Fixture       *fixture,
   wf_session_list_set_search (list, "van");
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 1);
   g_assert_cmpint (wf_session_list_get_session_id (list, 0), ==, fixture->s_van);
-  screenshot (GTK_WIDGET (fixture->window), "window-search");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-search");
 
   /* Answers are searched too. */
   wf_session_list_set_search (list, "months");
@@ -545,11 +453,11 @@ test_delete_undo (Fixture       *fixture,
   info = wf_store_get_session (fixture->store, fixture->s_van, &error);
   g_assert_no_error (error);
   g_clear_pointer (&info, wf_session_info_free);
-  screenshot (GTK_WIDGET (fixture->window), "window-delete-toast");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-delete-toast");
 
   g_signal_emit_by_name (toast, "button-clicked");
   adw_toast_dismiss (toast);
-  spin (50);
+  wf_ui_test_spin (50);
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 3);
   info = wf_store_get_session (fixture->store, fixture->s_van, &error);
   g_assert_no_error (error);
@@ -559,7 +467,7 @@ test_delete_undo (Fixture       *fixture,
   toast = wf_session_list_delete (list, fixture->s_runway);
   g_assert_nonnull (toast);
   adw_toast_dismiss (toast);
-  spin (50);
+  wf_ui_test_spin (50);
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 2);
   info = wf_store_get_session (fixture->store, fixture->s_runway, &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
@@ -609,21 +517,21 @@ test_ask_and_cancel (Fixture       *fixture,
   g_assert_true (wf_chat_view_get_busy (chat));
   /* One question at a time. */
   g_assert_false (wf_chat_view_send (chat, "Another one"));
-  screenshot (GTK_WIDGET (fixture->window), "window-asking");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-asking");
   gtk_widget_activate_action (GTK_WIDGET (chat), "chat.cancel", NULL);
-  WAIT_FOR (!wf_chat_view_get_busy (chat));
+  WF_UI_TEST_WAIT_FOR (!wf_chat_view_get_busy (chat));
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 3);
   g_assert_cmpint (wf_chat_view_get_session (chat), ==, 0);
-  screenshot (GTK_WIDGET (fixture->window), "window-cancelled");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-cancelled");
 
   asker->hang = FALSE;
   g_assert_true (wf_chat_view_send (chat, "What if I raise prices 5%?"));
-  WAIT_FOR (!wf_chat_view_get_busy (chat));
+  WF_UI_TEST_WAIT_FOR (!wf_chat_view_get_busy (chat));
   g_assert_cmpuint (asker->stages->len, ==, 4);
   g_assert_cmpint (wf_chat_view_get_session (chat), >, 0);
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 4);
   g_assert_cmpint (wf_session_list_get_selected_id (list), ==, wf_chat_view_get_session (chat));
-  screenshot (GTK_WIDGET (fixture->window), "window-answered");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-answered");
 
   /* Empty and oversized questions are not sent. */
   g_assert_false (wf_chat_view_send (chat, "   "));
@@ -639,7 +547,7 @@ test_ask_and_cancel (Fixture       *fixture,
   option = find_button_with_label (GTK_WIDGET (chat), "Per month");
   g_assert_nonnull (option);
   g_signal_emit_by_name (option, "clicked");
-  WAIT_FOR (!wf_chat_view_get_busy (chat));
+  WF_UI_TEST_WAIT_FOR (!wf_chat_view_get_busy (chat));
   g_assert_cmpuint (wf_chat_view_get_n_cards (chat), ==, cards + 1);
   g_assert_cmpint (wf_store_count_runs (fixture->store, fixture->s_clarify, NULL), ==, 3);
 }
@@ -658,8 +566,8 @@ test_preferences (Fixture       *fixture,
 
   prefs = wf_preferences_window_new (GTK_WINDOW (fixture->window), fixture->store);
   gtk_window_present (GTK_WINDOW (prefs));
-  WAIT_FOR (gtk_widget_get_mapped (prefs));
-  screenshot (prefs, "preferences");
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (prefs));
+  wf_ui_test_screenshot (prefs, "preferences");
 
   g_assert_false (g_settings_get_boolean (settings, "ask-before-running"));
   row = find_row (prefs, "Ask Before Running Generated Code");
@@ -759,26 +667,26 @@ test_narrow (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (narrow), 400, 720);
   wf_window_set_store (narrow, fixture->store);
   gtk_window_present (GTK_WINDOW (narrow));
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (narrow)));
-  spin (300);
+  WF_UI_TEST_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (narrow)));
+  wf_ui_test_spin (300);
 
   leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (wf_window_get_session_list (narrow), ADW_TYPE_LEAFLET));
   g_assert_true (adw_leaflet_get_folded (leaflet));
-  screenshot (GTK_WIDGET (narrow), "window-narrow-history");
+  wf_ui_test_screenshot (GTK_WIDGET (narrow), "window-narrow-history");
 
   wf_session_list_select_id (WF_SESSION_LIST (wf_window_get_session_list (narrow)), fixture->s_van);
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_true (gtk_widget_is_ancestor (wf_window_get_chat_view (narrow),
                                          adw_leaflet_get_visible_child (leaflet)));
-  screenshot (GTK_WIDGET (narrow), "window-narrow-chat");
+  wf_ui_test_screenshot (GTK_WIDGET (narrow), "window-narrow-chat");
 
   /* Back to the history, then the same session again: the chat comes back. */
   gtk_widget_activate_action (GTK_WIDGET (narrow), "win.back", NULL);
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_true (gtk_widget_is_ancestor (wf_window_get_session_list (narrow),
                                          adw_leaflet_get_visible_child (leaflet)));
   {
-    GtkWidget *list_view = find_by_class (wf_window_get_session_list (narrow), "navigation-sidebar");
+    GtkWidget *list_view = wf_ui_test_find_by_class (wf_window_get_session_list (narrow), "navigation-sidebar");
     guint position = G_MAXUINT;
     WfSessionList *list = WF_SESSION_LIST (wf_window_get_session_list (narrow));
 
@@ -788,7 +696,7 @@ test_narrow (Fixture       *fixture,
     g_assert_cmpuint (position, !=, G_MAXUINT);
     g_signal_emit_by_name (list_view, "activate", position);
   }
-  spin (400);
+  wf_ui_test_spin (400);
   g_assert_true (gtk_widget_is_ancestor (wf_window_get_chat_view (narrow),
                                          adw_leaflet_get_visible_child (leaflet)));
 
@@ -855,7 +763,6 @@ test_offline_answer (Fixture       *fixture,
   g_autoptr(WfPipelineAsker) asker = wf_pipeline_asker_new (pipeline);
   WfChatView *chat = chat_view (fixture);
   g_autoptr(WfRun) run = NULL;
-  gint64 deadline;
   double payment = 0;
 
   g_test_summary ("An offline question sent from the chat is answered by the real pipeline and sandbox");
@@ -871,12 +778,7 @@ test_offline_answer (Fixture       *fixture,
   g_assert_true (wf_chat_view_send (chat, "Can I afford a $40k van loan at 7.5% over 5 years?"));
 
   /* A cold sandbox imports pandas first: allow for a slow machine. */
-  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  while (wf_chat_view_get_busy (chat))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  WF_UI_TEST_WAIT_FOR_SECONDS (!wf_chat_view_get_busy (chat), 120);
 
   g_assert_cmpint (wf_chat_view_get_last_run (chat), >, 0);
   run = wf_store_load_run (fixture->store, wf_chat_view_get_last_run (chat), NULL);
@@ -898,16 +800,16 @@ test_offline_answer (Fixture       *fixture,
   g_assert_cmpuint (run->result->tables->len, >, 0);
   g_assert_cmpuint (run->result->charts->len, >, 0);
 
-  screenshot (GTK_WIDGET (fixture->window), "window-offline-answer");
+  wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-offline-answer");
   g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "Show _Code"), "clicked");
   {
     GtkWidget *inspector = gtk_widget_get_first_child (wf_window_get_inspector_slot (fixture->window));
 
     g_assert_true (WF_IS_INSPECTOR (inspector));
     wf_inspector_set_page (WF_INSPECTOR (inspector), "chart");
-    screenshot (GTK_WIDGET (fixture->window), "window-offline-chart");
+    wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-offline-chart");
     wf_inspector_set_page (WF_INSPECTOR (inspector), "results");
-    screenshot (GTK_WIDGET (fixture->window), "window-offline-results");
+    wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-offline-results");
   }
 }
 
@@ -928,7 +830,7 @@ test_paging (Fixture       *fixture,
   wf_session_list_reload (list);
   g_assert_cmpuint (wf_session_list_get_n_sessions (list), ==, 50);
 
-  scroller = gtk_widget_get_ancestor (GTK_WIDGET (find_by_class (GTK_WIDGET (list), "navigation-sidebar")),
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (wf_ui_test_find_by_class (GTK_WIDGET (list), "navigation-sidebar")),
                                       GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (scroller);
   g_signal_emit_by_name (scroller, "edge-reached", GTK_POS_BOTTOM);
@@ -952,7 +854,7 @@ test_delete_on_close (Fixture       *fixture,
   g_assert_nonnull (wf_session_list_delete (session_list (fixture), fixture->s_clarify));
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
-  spin (50);
+  wf_ui_test_spin (50);
 
   info = wf_store_get_session (fixture->store, fixture->s_clarify, &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
@@ -977,15 +879,7 @@ main (int    argc,
     }
   adw_init ();
 
-  /* AdwApplication loads style.css by itself; windows made here have no
-   * application, so load it for the screenshots to look like the app. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/whatif/WhatIf/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  wf_ui_test_load_app_style ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/window/sessions-listed", test_sessions_listed);
