@@ -30,25 +30,14 @@ wf_ui_test_wait_timed_out (const char *domain,
   g_assertion_message (domain, file, line, func, message);
 }
 
-void
-wf_ui_test_save_screenshot (GtkWidget  *widget,
-                            const char *dir,
-                            const char *name,
-                            guint       settle_ms)
+/* The picture of WIDGET, or NULL once it is no longer on screen. */
+static GdkTexture *
+render_widget (GtkWidget *widget)
 {
-  g_autofree char *png = g_strconcat (name, ".png", NULL);
-  g_autofree char *file = NULL;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
   int width, height;
-
-  wf_ui_test_spin (settle_ms);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
 
   paintable = gtk_widget_paintable_new (widget);
   /* A widget that has not drawn since its last change has no render node
@@ -59,14 +48,29 @@ wf_ui_test_save_screenshot (GtkWidget  *widget,
 
       if (attempt > 0)
         wf_ui_test_spin (100);
+      if (!gtk_widget_get_mapped (widget))
+        return NULL;
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (width <= 0 || height <= 0)
+        continue;
       snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (snapshot);
     }
-  g_assert_nonnull (node);
-
+  if (node == NULL)
+    return NULL;
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static void
+save_texture (GdkTexture *texture,
+              const char *dir,
+              const char *name)
+{
+  g_autofree char *png = g_strconcat (name, ".png", NULL);
+  g_autofree char *file = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   file = g_build_filename (dir, png, NULL);
@@ -74,12 +78,52 @@ wf_ui_test_save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", file);
 }
 
+static char *
+default_dir (void)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+
+  return g_build_filename (builddir ? builddir : ".", "test-output", "ui", NULL);
+}
+
+void
+wf_ui_test_save_screenshot (GtkWidget  *widget,
+                            const char *dir,
+                            const char *name,
+                            guint       settle_ms)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  wf_ui_test_spin (settle_ms);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  texture = render_widget (widget);
+  if (texture == NULL)
+    g_error ("screenshot %s: the widget did not draw within two seconds", name);
+  save_texture (texture, dir, name);
+}
+
+gboolean
+wf_ui_test_try_screenshot (GtkWidget  *widget,
+                           const char *name)
+{
+  g_autoptr(GtkWidget) keep = g_object_ref (widget);
+  g_autoptr(GdkTexture) texture = render_widget (widget);
+  g_autofree char *dir = default_dir ();
+
+  if (texture == NULL)
+    {
+      g_test_message ("screenshot %s: skipped, the widget left the screen first", name);
+      return FALSE;
+    }
+  save_texture (texture, dir, name);
+  return TRUE;
+}
+
 void
 wf_ui_test_screenshot (GtkWidget  *widget,
                        const char *name)
 {
-  const char *builddir = g_getenv ("G_TEST_BUILDDIR");
-  g_autofree char *dir = g_build_filename (builddir ? builddir : ".", "test-output", "ui", NULL);
+  g_autofree char *dir = default_dir ();
 
   wf_ui_test_save_screenshot (widget, dir, name, 400);
 }

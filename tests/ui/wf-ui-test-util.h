@@ -61,6 +61,12 @@ void wf_ui_test_save_screenshot (GtkWidget  *widget,
 void wf_ui_test_screenshot (GtkWidget  *widget,
                             const char *name);
 
+/* For a state that may pass by itself (a progress dialog): the picture is
+ * taken at once, or skipped with a message if the widget leaves the screen
+ * before it draws. TRUE when a picture was saved. */
+gboolean wf_ui_test_try_screenshot (GtkWidget  *widget,
+                                    const char *name);
+
 typedef gboolean (*WfUiTestMatch) (GtkWidget     *widget,
                                    gconstpointer  data);
 
