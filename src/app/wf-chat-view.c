@@ -531,6 +531,32 @@ append_run (WfChatView  *self,
   self->last_run_id = run->id;
 }
 
+/* The latest answered re-run of a card's run: its numbers and assumption
+ * values replace the original ones on the card. */
+static void
+restore_rerun (WfChatView  *self,
+               const WfRun *run)
+{
+  g_autoptr(GHashTable) values = NULL;
+  GtkWidget *assumptions;
+
+  if (run->outcome != WF_OUTCOME_ANSWERED || run->result == NULL || run->result->params == NULL)
+    return;
+  if (!wf_chat_view_update_results (self, run->parent_run_id, run))
+    return;
+  values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < run->result->params->len; i++)
+    {
+      const WfParam *param = g_ptr_array_index (run->result->params, i);
+
+      if (param->label != NULL)
+        g_hash_table_replace (values, g_strdup (param->label), g_memdup2 (&param->value, sizeof (double)));
+    }
+  assumptions = wf_chat_view_get_card_assumptions (self, run->parent_run_id);
+  if (assumptions != NULL)
+    wf_assumptions_set_values (WF_ASSUMPTIONS (assumptions), values);
+}
+
 static void
 load_session (WfChatView *self)
 {
@@ -570,9 +596,13 @@ load_session (WfChatView *self)
           continue;
         }
       /* A re-run with changed assumptions belongs to its parent's card: live
-       * while the user drags, kept in the history, not a new turn. */
+       * while the user drags, kept in the history, not a new turn. Coming
+       * back, the card shows the last values the owner chose, as they left it. */
       if (run->parent_run_id > 0)
-        continue;
+        {
+          restore_rerun (self, run);
+          continue;
+        }
       append_run (self, run);
     }
 

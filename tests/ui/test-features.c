@@ -374,6 +374,36 @@ test_assumption_rerun (Fixture       *fixture,
   }
   screenshot (fixture, "features-assumption-changed");
 
+  /* Coming back to the session later, the card shows the last values the
+   * owner chose (the newest re-run), not the original ones. */
+  {
+    g_autoptr(GPtrArray) latest = wf_store_list_runs (fixture->store, run->session_id, 0, 1, NULL);
+    g_autoptr(WfRun) newest = wf_store_load_run (fixture->store,
+                                                 ((WfRunSummary *) g_ptr_array_index (latest, 0))->id, NULL);
+    g_autofree char *want = NULL;
+    g_autofree char *shown = NULL;
+    GString *digits = g_string_new (NULL);
+    GtkWidget *reloaded;
+    GtkSpinButton *reloaded_rate;
+
+    g_assert_cmpint (newest->parent_run_id, ==, run->id);
+    want = g_strdup_printf ("%.2f", find_metric (newest, "Monthly payment")->value);
+    wf_chat_view_set_session (chat, 0);
+    wf_chat_view_set_session (chat, run->session_id);
+    wf_ui_test_spin (100);
+    reloaded = wf_chat_view_get_card_assumptions (chat, run->id);
+    g_assert_true (WF_IS_ASSUMPTIONS (reloaded));
+    reloaded_rate = wf_assumptions_get_spin_button (WF_ASSUMPTIONS (reloaded), "Annual interest rate");
+    g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (reloaded_rate), 9.0, 1e-6);
+    shown = wf_chat_view_dup_card_metrics (chat, run->id);
+    for (const char *p = shown; *p; p++)
+      if (g_ascii_isdigit (*p) || *p == '.' || *p == '\n')
+        g_string_append_c (digits, *p);
+    g_test_message ("reloaded: %s (want %s)", shown, want);
+    g_assert_nonnull (strstr (digits->str, want));
+    g_string_free (digits, TRUE);
+  }
+
   /* Export CSV of the card's run: the amortisation table, read back. */
   {
     g_autofree char *path = g_build_filename (fixture->tmpdir, "loan.csv", NULL);
