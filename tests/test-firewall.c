@@ -226,7 +226,6 @@ test_runtime_honest (void)
   g_assert_cmpuint (n_ran, >=, 30);
 }
 
-#ifdef WF_HAVE_SANDBOX_DEFAULT
 static WfSandbox *
 get_sandbox_or_skip (void)
 {
@@ -243,14 +242,12 @@ get_sandbox_or_skip (void)
 
   return g_steal_pointer (&sandbox);
 }
-#endif
 
 /* The production path: the verdict comes from the sandbox and must equal
  * the one the same policy gives on the host. */
 static void
 test_sandbox_check_job (void)
 {
-#ifdef WF_HAVE_SANDBOX_DEFAULT
   g_autoptr(WfSandbox) sandbox = get_sandbox_or_skip ();
   const char *names[] = {
     "allow-01-loan-amortisation.py", "allow-07-dict-key-os.py", "block-01-subclasses-walk.py",
@@ -280,9 +277,6 @@ test_sandbox_check_job (void)
       g_assert_cmpstr (remote_json, ==, local_json);
       g_assert_cmpint (wf_verdict_is_allowed (remote), ==, g_str_has_prefix (names[i], "allow-"));
     }
-#else
-  g_test_skip ("the sandbox backend (wf_sandbox_get_default) is not in this build yet");
-#endif
 }
 
 /* The runner's wiring: a job with the policy on whose code passes the static
@@ -290,7 +284,6 @@ test_sandbox_check_job (void)
 static void
 test_sandbox_runner_hook (void)
 {
-#ifdef WF_HAVE_SANDBOX_DEFAULT
   g_autofree char *runner = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_runner.py", NULL);
   g_autofree char *runner_text = NULL;
   g_autoptr(WfSandbox) sandbox = NULL;
@@ -328,10 +321,6 @@ test_sandbox_runner_hook (void)
       g_assert_nonnull (result->error_message);
       wf_run_result_free (result);
     }
-#else
-  g_test_skip ("the sandbox backend (wf_sandbox_get_default) is not in this build yet; "
-               "the runner's hook wiring is tested once it lands");
-#endif
 }
 
 static int

@@ -17,9 +17,7 @@
 #include "wf-data-page.h"
 #include "wf-format.h"
 #include "wf-import-dialog.h"
-#ifdef WF_HAVE_IMPORT
 # include "wf-import.h"
-#endif
 
 #define MAX_NAME_LEN 64
 #define MAX_FILE_NAME_LEN 255
@@ -96,11 +94,7 @@ G_DEFINE_FINAL_TYPE (WfDataPage, wf_data_page, GTK_TYPE_WIDGET)
 gboolean
 wf_data_page_can_import (void)
 {
-#ifdef WF_HAVE_IMPORT
   return TRUE;
-#else
-  return FALSE;
-#endif
 }
 
 static void
@@ -425,12 +419,8 @@ commit_delete (WfDataPage *self,
 
   if (self->store == NULL)
     return;
-#ifdef WF_HAVE_IMPORT
   /* The record and the workbook table go together. */
   ok = wf_import_delete_dataset (self->store, name, &error);
-#else
-  ok = wf_store_delete_dataset (self->store, name, &error);
-#endif
   if (!ok)
     g_warning ("Cannot delete dataset “%s”: %s", name, error->message);
 }
@@ -528,11 +518,9 @@ wf_data_page_rename (WfDataPage  *self,
       g_set_error_literal (error, WF_STORE_ERROR, WF_STORE_ERROR_INVALID, _("A dataset needs a name"));
       return FALSE;
     }
-#ifdef WF_HAVE_IMPORT
   /* Models load datasets by name, so the importer's rules apply. */
   if (!wf_import_name_is_valid (clean, error))
     return FALSE;
-#endif
   if (self->store == NULL)
     {
       g_set_error_literal (error, WF_STORE_ERROR, WF_STORE_ERROR_FAILED, _("No history is open"));

@@ -16,9 +16,7 @@
 
 #include "wf-data-preview.h"
 #include "wf-format.h"
-#ifdef WF_HAVE_IMPORT
 # include "wf-import.h"
-#endif
 
 #define MAX_CELL_CHARS 200
 
@@ -303,7 +301,6 @@ show_error (WfDataPreview *self,
 
 /* Loading */
 
-#ifdef WF_HAVE_IMPORT
 typedef struct
 {
   char      *db_path;
@@ -364,7 +361,6 @@ load_done_cb (GObject      *source,
   else
     show_table (self, table);
 }
-#endif
 
 void
 wf_data_preview_set_dataset (WfDataPreview   *self,
@@ -398,7 +394,6 @@ wf_data_preview_set_dataset (WfDataPreview   *self,
   self->dataset->columns_json = g_strdup (dataset->columns_json);
   self->dataset->imported_us = dataset->imported_us;
 
-#ifdef WF_HAVE_IMPORT
   if (sandbox == NULL)
     {
       show_error (self, _("Previews are read in a sandbox, and none can run here."));
@@ -421,9 +416,6 @@ wf_data_preview_set_dataset (WfDataPreview   *self,
     gtk_stack_set_visible_child_name (self->stack, "loading");
     g_task_run_in_thread (task, load_worker);
   }
-#else
-  show_error (self, _("This build of What If cannot read imported data."));
-#endif
 }
 
 static void

@@ -14,9 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "wf-import-dialog.h"
-#ifdef WF_HAVE_IMPORT
 # include "wf-import.h"
-#endif
 
 struct _WfImportDialog
 {
@@ -60,24 +58,14 @@ G_DEFINE_FINAL_TYPE (WfImportDialog, wf_import_dialog, ADW_TYPE_WINDOW)
 static char *
 suggest_name (const char *path)
 {
-#ifdef WF_HAVE_IMPORT
   return wf_import_suggest_name (path);
-#else
-  return g_path_get_basename (path);
-#endif
 }
 
 static gboolean
 name_is_valid (const char  *name,
                GError     **error)
 {
-#ifdef WF_HAVE_IMPORT
   return wf_import_name_is_valid (name, error);
-#else
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("This build of What If cannot import files"));
-  return FALSE;
-#endif
 }
 
 static void
@@ -232,7 +220,6 @@ progress_cb (const char *message,
     self->pulse_id = g_timeout_add (100, pulse_cb, self);
 }
 
-#ifdef WF_HAVE_IMPORT
 static void
 import_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -265,7 +252,6 @@ import_done_cb (GObject      *source,
   g_signal_emit (self, signals[IMPORTED], 0, dataset->name, dataset->n_rows);
   gtk_window_destroy (GTK_WINDOW (self));
 }
-#endif
 
 void
 wf_import_dialog_start (WfImportDialog *self)
@@ -312,7 +298,6 @@ wf_import_dialog_start (WfImportDialog *self)
   self->busy = TRUE;
   show_page (self, "progress");
 
-#ifdef WF_HAVE_IMPORT
   {
     g_autofree char *db_path = g_strdup (wf_store_get_path (self->store));
 
@@ -321,14 +306,6 @@ wf_import_dialog_start (WfImportDialog *self)
                          progress_cb, progress_ref_new (self), progress_ref_free,
                          self->cancellable, import_done_cb, g_object_ref (self));
   }
-#else
-  (void) name;
-  (void) progress_cb;
-  (void) progress_ref_new;
-  (void) progress_ref_free;
-  self->busy = FALSE;
-  show_error (self, _("This build of What If cannot import files"));
-#endif
 }
 
 void

@@ -15,30 +15,14 @@
 #include "wf-redact.h"
 
 static const WfCliCommand commands[] = {
-#ifdef WF_CLI_HAVE_ASK
   WF_CLI_ASK_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_RUN
   WF_CLI_RUN_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_CHECK
   WF_CLI_CHECK_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_REPAIR
   WF_CLI_REPAIR_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_HISTORY
   WF_CLI_HISTORY_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_IMPORT
   WF_CLI_IMPORT_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_BUDGET
   WF_CLI_BUDGET_COMMANDS
-#endif
-#ifdef WF_CLI_HAVE_KEYS
   WF_CLI_KEYS_COMMANDS
-#endif
   { NULL, NULL, NULL }
 };
 

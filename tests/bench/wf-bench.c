@@ -347,27 +347,13 @@ main (int    argc,
     { NULL }
   };
   struct { const char *name; void (*func) (WfBench *); } areas[] = {
-#ifdef WF_BENCH_HAVE_STORE
     { "store", wf_bench_store },
-#endif
-#ifdef WF_BENCH_HAVE_REPAIR
     { "repair", wf_bench_repair },
-#endif
-#ifdef WF_BENCH_HAVE_SANDBOX
     { "sandbox", wf_bench_sandbox },
-#endif
-#ifdef WF_BENCH_HAVE_FIREWALL
     { "firewall", wf_bench_firewall },
-#endif
-#ifdef WF_BENCH_HAVE_PIPELINE
     { "pipeline", wf_bench_pipeline },
-#endif
-#ifdef WF_BENCH_HAVE_CSV
     { "csv", wf_bench_csv },
-#endif
-#ifdef WF_BENCH_HAVE_APP
     { "app", wf_bench_app },
-#endif
     { NULL, NULL }
   };
 

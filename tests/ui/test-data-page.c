@@ -4,8 +4,8 @@
  *
  * Real windows (Xvfb), a real SQLite store with dataset records and a
  * workbook written with SQLite here, real GSettings (memory backend). Tests
- * that import a file or read a preview need the real importer and sandbox:
- * they skip until src/core/wf-import.c is in the tree (WF_HAVE_IMPORT).
+ * that import a file or read a preview need the real importer and sandbox
+ * (they skip where bubblewrap cannot run).
  * Each test leaves a PNG in <builddir>/tests/test-output/ui/.
  */
 #include "config.h"
@@ -20,9 +20,7 @@
 #include "wf-store.h"
 #include "wf-window.h"
 #include "wf-ui-test-util.h"
-#ifdef WF_HAVE_IMPORT
 # include "wf-import.h"
-#endif
 
 typedef struct
 {
@@ -271,12 +269,7 @@ test_select (Fixture       *fixture,
   /* The window's title names the dataset. */
   g_assert_nonnull (wf_ui_test_find_label (GTK_WIDGET (fixture->window), "sales"));
 
-#ifdef WF_HAVE_IMPORT
   WF_UI_TEST_WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (preview), "loading") != 0, 60);
-#else
-  g_assert_cmpstr (wf_data_preview_get_state (preview), ==, "error");
-  g_assert_nonnull (wf_data_preview_get_error (preview));
-#endif
   wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-selected");
 
   wf_data_page_unselect (page);
@@ -377,10 +370,8 @@ test_delete_undo (Fixture       *fixture,
   dataset = wf_store_get_dataset (fixture->store, "sales", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
   g_assert_null (dataset);
-#ifdef WF_HAVE_IMPORT
   /* The rows go with the record. */
   g_assert_false (workbook_has_table (fixture, "sales"));
-#endif
   g_assert_true (workbook_has_table (fixture, "customers"));
 
   g_clear_error (&error);
@@ -461,7 +452,6 @@ test_import_action (Fixture       *fixture,
     g_assert_null (dialog);
 }
 
-#ifdef WF_HAVE_IMPORT
 static void
 imported_cb (WfImportDialog *dialog,
              const char     *name,
@@ -470,13 +460,11 @@ imported_cb (WfImportDialog *dialog,
 {
   *(gint64 *) user_data = n_rows;
 }
-#endif
 
 static void
 test_import_dialog_name (Fixture       *fixture,
                          gconstpointer  data)
 {
-#ifdef WF_HAVE_IMPORT
   g_autofree char *path = write_file (fixture, "Sales 2024 (Q1).csv", "month,revenue\n2024-01,100\n");
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *suggested = wf_import_suggest_name (path);
@@ -515,12 +503,8 @@ test_import_dialog_name (Fixture       *fixture,
   wf_ui_test_screenshot (GTK_WIDGET (dialog), "data-import-invalid");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-#else
-  g_test_skip ("Needs the importer (src/core/wf-import.c)");
-#endif
 }
 
-#ifdef WF_HAVE_IMPORT
 static gboolean
 sandbox_or_skip (Fixture *fixture)
 {
@@ -535,13 +519,11 @@ sandbox_or_skip (Fixture *fixture)
     }
   return TRUE;
 }
-#endif
 
 static void
 test_import_and_preview (Fixture       *fixture,
                          gconstpointer  data)
 {
-#ifdef WF_HAVE_IMPORT
   g_autofree char *path = write_file (fixture, "Orders.csv",
                                       "order,customer,amount,share\r\n"
                                       "1,Acme,\"1,250.50\",12%\r\n"
@@ -595,16 +577,12 @@ test_import_and_preview (Fixture       *fixture,
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-import-preview-dark");
-#else
-  g_test_skip ("Needs the importer (src/core/wf-import.c)");
-#endif
 }
 
 static void
 test_import_error (Fixture       *fixture,
                    gconstpointer  data)
 {
-#ifdef WF_HAVE_IMPORT
   g_autofree char *path = write_file (fixture, "ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n");
   g_autoptr(GFile) file = g_file_new_for_path (path);
   WfImportDialog *dialog;
@@ -630,9 +608,6 @@ test_import_error (Fixture       *fixture,
   dataset = wf_store_get_dataset (fixture->store, "ragged", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
   gtk_window_destroy (GTK_WINDOW (dialog));
-#else
-  g_test_skip ("Needs the importer (src/core/wf-import.c)");
-#endif
 }
 
 static void
@@ -689,7 +664,6 @@ static void
 test_import_cancel (Fixture       *fixture,
                     gconstpointer  data)
 {
-#ifdef WF_HAVE_IMPORT
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GString) csv = g_string_new ("id,amount,note\n");
@@ -722,9 +696,6 @@ test_import_cancel (Fixture       *fixture,
   dataset = wf_store_get_dataset (fixture->store, "big", &error);
   g_assert_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND);
   g_assert_cmpuint (wf_data_page_get_n_datasets (data_page (fixture)), ==, 0);
-#else
-  g_test_skip ("Needs the importer (src/core/wf-import.c)");
-#endif
 }
 
 static void
@@ -770,9 +741,7 @@ test_dark (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   wf_window_set_data_visible (fixture->window, TRUE);
   wf_data_page_select_name (page, "customers");
-#ifdef WF_HAVE_IMPORT
   WF_UI_TEST_WAIT_FOR_SECONDS (g_strcmp0 (wf_data_preview_get_state (data_preview (fixture)), "loading") != 0, 60);
-#endif
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
   wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "data-dark");
 }
