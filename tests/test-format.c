@@ -141,6 +141,11 @@ test_units (void)
   assert_fmt (wf_format_value_with_unit (10, "USD"), "$10.00");
   assert_fmt (wf_format_value_with_unit (10, "EUR"), "€10.00");
   assert_fmt (wf_format_value_with_unit (10, "$"), "$10.00");
+  /* Any symbol of the currency table that names one currency. */
+  assert_fmt (wf_format_value_with_unit (10, "\xe2\x82\xac"), "\xe2\x82\xac" "10.00");
+  assert_fmt (wf_format_value_with_unit (10, "CA$"), "CA$10.00");
+  assert_fmt (wf_format_value_with_unit (10, "kr"), "10 kr");
+  assert_fmt (wf_format_value_with_unit (10, "XYZ"), "10 XYZ");
   assert_fmt (wf_format_value_with_unit (12.5, "%"), "12.5 %");
   assert_fmt (wf_format_value_with_unit (0.125, "ratio"), "12.5 %");
   assert_fmt (wf_format_value_with_unit (7, "months"), "7 months");

@@ -13,6 +13,7 @@
 
 #include "wf-format.h"
 
+#include "wf-currency.h"
 #include "wf-types.h"
 
 #include <gio/gio.h>
@@ -28,26 +29,6 @@ wf_format_set_currency (const char *code)
 {
   g_free (currency_override);
   currency_override = (code && *code) ? g_ascii_strup (code, -1) : NULL;
-}
-
-static char *
-currency_from_locale (void)
-{
-  const char *loc = setlocale (LC_MONETARY, NULL);
-  struct lconv *lc;
-
-  if (loc == NULL || g_str_equal (loc, "C") || g_str_has_prefix (loc, "C.")
-      || g_str_equal (loc, "POSIX"))
-    return g_strdup ("USD");
-  lc = localeconv ();
-  if (lc && lc->int_curr_symbol && strlen (lc->int_curr_symbol) >= 3)
-    {
-      char *code = g_strndup (lc->int_curr_symbol, 3);
-      if (g_ascii_isalpha (code[0]) && g_ascii_isalpha (code[1]) && g_ascii_isalpha (code[2]))
-        return code;
-      g_free (code);
-    }
-  return g_strdup ("USD");
 }
 
 char *
@@ -68,10 +49,15 @@ wf_format_currency_code (void)
       g_autoptr(GSettings) settings = g_settings_new ("io.github.whatif.WhatIf");
       g_autofree char *code = g_settings_get_string (settings, "currency");
 
-      if (code && strlen (code) == 3)
-        return g_ascii_strup (code, -1);
+      if (code != NULL)
+        {
+          g_autofree char *upper = g_ascii_strup (code, -1);
+
+          if (wf_currency_code_is_valid (upper))
+            return g_steal_pointer (&upper);
+        }
     }
-  return currency_from_locale ();
+  return wf_currency_from_locale ();
 }
 
 /* The decimal separator of LC_NUMERIC decides where the symbol goes: locales
@@ -82,22 +68,6 @@ locale_uses_comma (void)
   struct lconv *lc = localeconv ();
 
   return lc && lc->decimal_point && g_str_equal (lc->decimal_point, ",");
-}
-
-static const char *
-currency_symbol (const char *code)
-{
-  static const struct { const char *code; const char *symbol; } table[] = {
-    { "USD", "$" }, { "EUR", "€" }, { "GBP", "£" }, { "JPY", "¥" },
-    { "CAD", "CA$" }, { "AUD", "A$" }, { "CHF", "CHF" }, { "INR", "₹" },
-    { "CNY", "CN¥" }, { "SEK", "kr" }, { "NOK", "kr" }, { "DKK", "kr" },
-    { "PLN", "zł" }, { "BRL", "R$" }, { "MXN", "MX$" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
-    if (g_str_equal (table[i].code, code))
-      return table[i].symbol;
-  return NULL;
 }
 
 static char *
@@ -146,7 +116,7 @@ wf_format_money_in (double      value,
   decimals = g_str_equal (code, "JPY") ? 0 : 2;
   negative = value < 0 && fabs (value) >= (decimals ? 0.005 : 0.5);
   digits = grouped (fabs (value), decimals);
-  symbol = currency_symbol (code);
+  symbol = wf_currency_symbol (code);
 
   if (symbol == NULL)
     return g_strdup_printf ("%s%s %s", negative ? "−" : "", digits, code);
@@ -286,18 +256,14 @@ static gboolean
 is_currency_unit (const char *unit,
                   char      **out_code)
 {
-  static const struct { const char *symbol; const char *code; } symbols[] = {
-    { "$", "USD" }, { "€", "EUR" }, { "£", "GBP" }, { "¥", "JPY" },
-  };
+  const char *code = wf_currency_for_symbol (unit);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
-    if (g_str_equal (unit, symbols[i].symbol))
-      {
-        *out_code = g_strdup (symbols[i].code);
-        return TRUE;
-      }
-  if (strlen (unit) == 3 && g_ascii_isupper (unit[0]) && g_ascii_isupper (unit[1])
-      && g_ascii_isupper (unit[2]) && currency_symbol (unit) != NULL)
+  if (code != NULL)
+    {
+      *out_code = g_strdup (code);
+      return TRUE;
+    }
+  if (wf_currency_code_is_valid (unit) && wf_currency_symbol (unit) != NULL)
     {
       *out_code = g_strdup (unit);
       return TRUE;
