@@ -525,6 +525,32 @@ test_params (void)
   g_assert_cmpfloat (wf_query_params_get (c, WF_SLOT_RATE, 0), ==, 0.05);
   s = wf_query_params_to_string (c);
   g_assert_cmpstr (s, ==, "principal=1000, rate=0.05");
+  g_assert_cmpstr (c->currency, ==, "");
+
+  /* The currency: copied, merged only when the update names one, shown. */
+  g_strlcpy (b->currency, "EUR", sizeof b->currency);
+  wf_query_params_merge (a, b);
+  g_assert_cmpstr (a->currency, ==, "EUR");
+  g_assert_false (a->currency_assumed);
+  b->currency[0] = '\0';
+  wf_query_params_merge (a, b);
+  g_assert_cmpstr (a->currency, ==, "EUR");
+  g_clear_pointer (&c, wf_query_params_free);
+  c = wf_query_params_copy (a);
+  g_assert_cmpstr (c->currency, ==, "EUR");
+  g_clear_pointer (&s, g_free);
+  s = wf_query_params_to_string (c);
+  g_assert_cmpstr (s, ==, "principal=1000, rate=0.05, currency=EUR");
+  g_strlcpy (b->currency, "GBP", sizeof b->currency);
+  b->currency_assumed = TRUE;
+  wf_query_params_merge (a, b);
+  g_assert_cmpstr (a->currency, ==, "GBP");
+  g_assert_true (a->currency_assumed);
+  /* Only a valid code is ever shown. */
+  memcpy (c->currency, "e\"\n", 4);
+  g_clear_pointer (&s, g_free);
+  s = wf_query_params_to_string (c);
+  g_assert_cmpstr (s, ==, "principal=1000, rate=0.05");
 
   for (intent = WF_INTENT_NONE; intent < WF_INTENT_LAST; intent++)
     {
@@ -534,6 +560,98 @@ test_params (void)
       g_assert_cmpint (back, ==, intent);
     }
   g_assert_false (wf_intent_from_string ("nope", &intent));
+}
+
+/* The currency a question names, on the route's parameters whatever the route. */
+typedef struct
+{
+  const char *text;
+  const char *currency;
+} RouteCurrency;
+
+static const RouteCurrency route_currencies[] = {
+  { "can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?", "EUR" },
+  { "Kredit von 40.000 Euro zu 5% \xc3\xbc" "ber 10 Jahre, wie hoch ist die monatliche Rate?", "EUR" },
+  { "Kredit \xc3\xbc" "ber 40.000 \xe2\x82\xac f\xc3\xbcr 5 Jahre zu 6%", "EUR" },
+  { "pr\xc3\xa9stamo de 30.000 euros al 7% durante 5 a\xc3\xb1os", "EUR" },
+  { "How long to pay off \xc2\xa3" "5,000 at 19.9% paying 200 a month?", "GBP" },
+  { "monthly payment on a 5000 GBP loan at 5% for 2 years", "GBP" },
+  { "monthly payment on a loan of 40k dollars at 7% over 5 years", "USD" },
+  { "If I save CA$ 500 a month at 5% for 10 years, how much will I have?", "CAD" },
+  { "What's my monthly payment on a $250,000 mortgage at 6.5% for 30 years?", "USD" },
+  { "can I afford a 40k van loan at 7.5% over 5 years?", "" },
+  { "We are opening in Europe: a 40k loan at 7% over 5 years, what's the payment?", "" },
+  { "what does a neuro clinic pay on a 40k loan at 7% over 5 years?", "" },
+};
+
+static void
+test_currency (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (route_currencies); i++)
+    {
+      const RouteCurrency *c = &route_currencies[i];
+      g_autoptr(WfRoute) route = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", c->text);
+      route = wf_query_route (c->text, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (route->decision, ==, WF_ROUTE_DECISION_ROUTE);
+      g_assert_cmpstr (route->params->currency, ==, c->currency);
+      g_assert_false (route->params->currency_assumed);
+    }
+
+  /* Refused and unclear questions carry it too. */
+  {
+    g_autoptr(WfRoute) route = wf_query_route ("40 euros", NULL, NULL);
+
+    g_assert_cmpint (route->decision, !=, WF_ROUTE_DECISION_ROUTE);
+    g_assert_cmpstr (route->params->currency, ==, "EUR");
+  }
+}
+
+/* A follow-up that names a currency switches to it; one that names none keeps
+ * the one in force. */
+static void
+test_currency_follow_up (void)
+{
+  g_autoptr(WfRoute) first = wf_query_route ("can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?",
+                                             NULL, NULL);
+  g_autoptr(WfRoute) kept = NULL;
+  g_autoptr(WfRoute) switched = NULL;
+  g_autoptr(WfRoute) only_currency = NULL;
+  WfQueryContext ctx;
+
+  g_assert_cmpstr (first->params->currency, ==, "EUR");
+  wf_query_context_init (&ctx);
+  ctx.previous_intent = first->intent;
+  ctx.previous_params = first->params;
+
+  kept = wf_query_route ("and over 7 years?", &ctx, NULL);
+  g_assert_cmpint (kept->decision, ==, WF_ROUTE_DECISION_ROUTE);
+  g_assert_true (kept->follow_up);
+  g_assert_cmpstr (kept->params->currency, ==, "EUR");
+  g_assert_cmpfloat (wf_query_params_get (kept->params, WF_SLOT_TERM_MONTHS, NAN), ==, 84);
+
+  switched = wf_query_route ("what about 50k pounds?", &ctx, NULL);
+  g_assert_cmpint (switched->decision, ==, WF_ROUTE_DECISION_ROUTE);
+  g_assert_true (switched->follow_up);
+  g_assert_cmpstr (switched->params->currency, ==, "GBP");
+  g_assert_cmpfloat (wf_query_params_get (switched->params, WF_SLOT_PRINCIPAL, NAN), ==, 50000);
+
+  /* Only the currency changes: still clear enough to route. */
+  ctx.previous_intent = kept->intent;
+  ctx.previous_params = kept->params;
+  only_currency = wf_query_route ("and in dollars?", &ctx, NULL);
+  g_assert_cmpint (only_currency->decision, ==, WF_ROUTE_DECISION_ROUTE);
+  g_assert_true (only_currency->follow_up);
+  g_assert_cmpint (only_currency->intent, ==, WF_INTENT_LOAN_PAYMENT);
+  g_assert_cmpstr (only_currency->params->currency, ==, "USD");
+  g_assert_cmpfloat (wf_query_params_get (only_currency->params, WF_SLOT_TERM_MONTHS, NAN), ==, 84);
+
+  /* The previous turn's parameters are not modified. */
+  g_assert_cmpstr (first->params->currency, ==, "EUR");
+  g_assert_cmpstr (kept->params->currency, ==, "EUR");
 }
 
 /* Questions about the user's datasets go to general_model, deterministically,
@@ -612,6 +730,8 @@ main (int    argc,
   g_test_add_func ("/router/follow-up", test_follow_up);
   g_test_add_func ("/router/follow-up-new-topic", test_follow_up_new_topic);
   g_test_add_func ("/router/params", test_params);
+  g_test_add_func ("/router/currency", test_currency);
+  g_test_add_func ("/router/currency-follow-up", test_currency_follow_up);
   g_test_add_func ("/router/random-questions", test_random_questions);
   g_test_add_func ("/router/data-questions", test_data_questions);
 

@@ -14,6 +14,8 @@
 
 #include "wf-query-router.h"
 
+#include "wf-currency.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -112,6 +114,8 @@ wf_query_params_copy (const WfQueryParams *params)
   memcpy (copy->values, params->values, sizeof copy->values);
   copy->focus = g_strdup (params->focus);
   copy->rate_monthly = params->rate_monthly;
+  memcpy (copy->currency, params->currency, sizeof copy->currency);
+  copy->currency_assumed = params->currency_assumed;
   return copy;
 }
 
@@ -176,6 +180,12 @@ wf_query_params_merge (WfQueryParams       *params,
     }
   if (!isnan (update->values[WF_SLOT_RATE]))
     params->rate_monthly = update->rate_monthly;
+  /* "and in euros?" switches the currency; a follow-up naming none keeps it. */
+  if (update->currency[0] != '\0')
+    {
+      memcpy (params->currency, update->currency, sizeof params->currency);
+      params->currency_assumed = update->currency_assumed;
+    }
 }
 
 guint
@@ -211,6 +221,9 @@ wf_query_params_to_string (const WfQueryParams *params)
       g_string_append_printf (str, "%s=%s", slot_names[i],
                               g_ascii_formatd (buf, sizeof buf, "%.15g", params->values[i]));
     }
+  /* The money above is in it: a model reading the values needs it too. */
+  if (str->len > 0 && wf_currency_code_is_valid (params->currency))
+    g_string_append_printf (str, ", currency=%s", params->currency);
   return g_string_free (str, FALSE);
 }
 
@@ -2190,8 +2203,10 @@ normalise_foreign (const char *text)
   return g_string_free (out, FALSE);
 }
 
-WfRoute *
-wf_query_route (const char            *text,
+/* CURRENCY: the code the question names, "" for none. */
+static WfRoute *
+route_question (const char            *text,
+                const char            *currency,
                 const WfQueryContext  *context,
                 GError               **error)
 {
@@ -2284,12 +2299,13 @@ wf_query_route (const char            *text,
   /* A short follow-up with no strong intent of its own continues the last turn. */
   if (context->previous_intent > WF_INTENT_NONE && context->previous_intent < WF_INTENT_GENERAL_MODEL &&
       context->previous_params != NULL && scores[best] < 4 &&
-      (looks_like_follow_up (lower, n_words) || (n_words <= 4 && quantities->len > 0)))
+      (looks_like_follow_up (lower, n_words) || (n_words <= 4 && (quantities->len > 0 || *currency != '\0'))))
     {
       route->decision = WF_ROUTE_DECISION_ROUTE;
       route->intent = context->previous_intent;
       route->follow_up = TRUE;
-      route->confidence = quantities->len > 0 ? 0.9 : 0.6;
+      /* "and in euros?" changes no number but is as clear as one that does. */
+      route->confidence = quantities->len > 0 || *currency != '\0' ? 0.9 : 0.6;
       route->params = follow_up_params (lower, quantities, route->intent, context->previous_params);
       if (route->confidence < context->route_threshold)
         {
@@ -2371,4 +2387,26 @@ wf_query_route (const char            *text,
       route->options = clarify_options (scores, route->intent, route->params);
     }
   return g_steal_pointer (&route);
+}
+
+WfRoute *
+wf_query_route (const char            *text,
+                const WfQueryContext  *context,
+                GError               **error)
+{
+  char currency[4];
+  WfRoute *route;
+
+  /* Read from the text as the user wrote it, before foreign words are
+   * rewritten. Whatever the route, a currency named here replaces the one
+   * in force; a follow-up that names none keeps it (route_question copied
+   * it with the previous parameters). */
+  wf_currency_detect (text, currency);
+  route = route_question (text, currency, context, error);
+  if (route != NULL && route->params != NULL && *currency != '\0')
+    {
+      memcpy (route->params->currency, currency, sizeof currency);
+      route->params->currency_assumed = FALSE;
+    }
+  return route;
 }

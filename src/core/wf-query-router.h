@@ -97,6 +97,11 @@ typedef struct
   double   values[WF_SLOT_LAST];    /* NAN when the question did not give it */
   char    *focus;                   /* nullable: which quantity was asked for (e.g. "irr") */
   gboolean rate_monthly;            /* the rate was given per month */
+  /* The ISO 4217 code of the money, "" when the question named no currency.
+   * The router fills it from the text only; a caller may put its default
+   * currency here (with currency_assumed) before rendering a template. */
+  char     currency[4];
+  gboolean currency_assumed;        /* currency is a default, not named in the question */
 } WfQueryParams;
 
 WfQueryParams *wf_query_params_new   (void);
@@ -110,7 +115,8 @@ double         wf_query_params_get   (const WfQueryParams *params,
 void           wf_query_params_set   (WfQueryParams       *params,
                                       WfSlot               slot,
                                       double               value);
-/* Overwrites the slots that `update` has; keeps the others. */
+/* Overwrites the slots that `update` has, and the currency when it has one;
+ * keeps the others. */
 void           wf_query_params_merge (WfQueryParams       *params,
                                       const WfQueryParams *update);
 guint          wf_query_params_count (const WfQueryParams *params);
