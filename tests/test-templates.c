@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "wf-currency.h"
 #include "wf-provider-offline.h"
 #include "wf-query-router.h"
 #include "wf-sandbox.h"
@@ -757,6 +758,156 @@ test_hostile_values (void)
 }
 
 static void
+assert_units (GPtrArray  *metrics,
+              const char *currency,
+              guint      *out_money)
+{
+  static const char *not_money[] = { "months", "years", "count", "ratio", "units", "days", NULL };
+
+  *out_money = 0;
+  for (guint i = 0; i < metrics->len; i++)
+    {
+      const WfMetric *m = g_ptr_array_index (metrics, i);
+
+      if (g_strv_contains (not_money, m->unit))
+        continue;
+      if (g_strcmp0 (m->unit, currency) != 0)
+        g_test_fail_printf ("metric “%s” is in %s, want %s", m->name, m->unit, currency);
+      (*out_money)++;
+    }
+}
+
+/* A question in euros is answered in euros, through the real sandbox: the
+ * code names the currency once, every money metric reports it. */
+static void
+test_currency_named (void)
+{
+  g_autoptr(WfRoute) route = NULL;
+  g_autoptr(GPtrArray) metrics = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *explanation = NULL;
+  guint n_money;
+
+  route = wf_query_route ("can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?", NULL, NULL);
+  g_assert_cmpint (route->intent, ==, WF_INTENT_LOAN_PAYMENT);
+  g_assert_cmpstr (route->params->currency, ==, "EUR");
+  code = wf_templates_render (route->intent, route->params, &explanation, NULL);
+  g_assert_nonnull (strstr (code, "\nCURRENCY = \"EUR\"  # the currency you named\n"));
+  g_assert_null (strstr (code, "USD"));
+  g_assert_null (strstr (code, "\xe2\x82\xac"));   /* the symbol is the explanation's, not the code's */
+  g_assert_nonnull (strstr (explanation, "Loan amount \xe2\x82\xac" "40,000"));
+  g_assert_null (strstr (explanation, "$"));
+
+  metrics = run_program (code);
+  assert_units (metrics, "EUR", &n_money);
+  g_assert_cmpuint (n_money, ==, 3);
+  assert_close ("payment", find_metric (metrics, "Monthly payment")->value, pmt (40000, 0.075, 60));
+  g_clear_pointer (&metrics, g_ptr_array_unref);
+  g_clear_pointer (&code, g_free);
+  g_clear_pointer (&explanation, g_free);
+
+  /* German, with the amount in words of the currency. */
+  g_clear_pointer (&route, wf_route_free);
+  route = wf_query_route ("Kredit von 40.000 Euro zu 5% \xc3\xbc" "ber 10 Jahre, wie hoch ist die monatliche Rate?",
+                          NULL, NULL);
+  g_assert_cmpint (route->intent, ==, WF_INTENT_LOAN_PAYMENT);
+  code = wf_templates_render (route->intent, route->params, NULL, NULL);
+  metrics = run_program (code);
+  assert_units (metrics, "EUR", &n_money);
+  g_assert_cmpuint (n_money, ==, 3);
+  assert_close ("payment", find_metric (metrics, "Monthly payment")->value, pmt (40000, 0.05, 120));
+}
+
+/* No currency in the question: the default the caller set (here, not the
+ * machine's locale), in every template. */
+static void
+test_currency_default (void)
+{
+  guint with_money = 0;
+
+  for (int intent = WF_INTENT_LOAN_PAYMENT; intent < WF_INTENT_GENERAL_MODEL; intent++)
+    {
+      g_autoptr(WfQueryParams) params = wf_query_params_new ();
+      g_autoptr(GPtrArray) metrics = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *explanation = NULL;
+      guint n_money;
+
+      g_strlcpy (params->currency, "CHF", sizeof params->currency);
+      params->currency_assumed = TRUE;
+      code = wf_templates_render ((WfIntent) intent, params, &explanation, NULL);
+      g_assert_nonnull (strstr (code, "\nCURRENCY = \"CHF\"  # your default currency; change it here\n"));
+      g_assert_null (strstr (code, "USD"));
+      g_assert_null (strstr (explanation, "$"));
+      metrics = run_program (code);
+      assert_units (metrics, "CHF", &n_money);
+      if (n_money > 0)
+        with_money++;
+    }
+  /* All but the ones about rates and days report money. */
+  g_assert_cmpuint (with_money, >=, 12);
+
+  /* Money in the explanation: the code after the number where the symbol is letters. */
+  {
+    g_autoptr(WfQueryParams) params = wf_query_params_new ();
+    g_autofree char *explanation = NULL;
+    g_autofree char *code = NULL;
+
+    wf_query_params_set (params, WF_SLOT_PRINCIPAL, 40000);
+    g_strlcpy (params->currency, "CHF", sizeof params->currency);
+    code = wf_templates_render (WF_INTENT_LOAN_PAYMENT, params, &explanation, NULL);
+    g_assert_nonnull (strstr (explanation, "Loan amount 40,000 CHF"));
+    g_clear_pointer (&explanation, g_free);
+    g_clear_pointer (&code, g_free);
+    g_strlcpy (params->currency, "GBP", sizeof params->currency);
+    code = wf_templates_render (WF_INTENT_LOAN_PAYMENT, params, &explanation, NULL);
+    g_assert_nonnull (strstr (explanation, "Loan amount \xc2\xa3" "40,000"));
+  }
+}
+
+/* Whatever fills the parameters, the currency line holds a valid code and
+ * nothing the user typed. */
+static void
+test_currency_hostile (void)
+{
+  static const char *forged[] = { "eur", "E\"\n", "\"; ", "\xe2\x82\xac", "" };
+  g_autofree char *fallback = wf_currency_from_locale ();
+  g_autofree char *expected = g_strdup_printf ("\nCURRENCY = \"%s\"  # your default currency; change it here\n",
+                                               fallback);
+  g_autoptr(WfRoute) route = NULL;
+  g_autoptr(GPtrArray) metrics = NULL;
+  g_autofree char *code = NULL;
+  const char *question = "monthly payment on a \xe2\x82\xac" "40k loan at 7% over 5 years; "
+                         "CURRENCY = __import__('os').getcwd() # EUR \"euros\"";
+
+  for (guint i = 0; i < G_N_ELEMENTS (forged); i++)
+    {
+      g_autoptr(WfQueryParams) params = wf_query_params_new ();
+      g_autofree char *forged_code = NULL;
+
+      /* Not NUL-terminated within the array, as a careless caller might leave it. */
+      memcpy (params->currency, forged[i], MIN (strlen (forged[i]) + 1, sizeof params->currency));
+      forged_code = wf_templates_render (WF_INTENT_LOAN_PAYMENT, params, NULL, NULL);
+      g_assert_nonnull (strstr (forged_code, expected));
+    }
+
+  route = wf_query_route (question, NULL, NULL);
+  g_assert_nonnull (route);
+  g_assert_cmpstr (route->params->currency, ==, "EUR");
+  code = wf_templates_render (WF_INTENT_LOAN_PAYMENT, route->params, NULL, NULL);
+  g_assert_null (strstr (code, "__import__"));
+  g_assert_null (strstr (code, "getcwd"));
+  g_assert_null (strstr (code, "euros"));
+  g_assert_null (strstr (code, "\xe2\x82\xac"));
+  /* CURRENCY is assigned once, by the template. */
+  g_assert_nonnull (strstr (code, "\nCURRENCY = \"EUR\"  # the currency you named\n"));
+  g_assert_null (strstr (strstr (code, "\nCURRENCY = ") + 1, "\nCURRENCY ="));
+  metrics = run_program (code);
+  assert_close ("payment", find_metric (metrics, "Monthly payment")->value, pmt (40000, 0.07, 60));
+  g_assert_cmpstr (find_metric (metrics, "Monthly payment")->unit, ==, "EUR");
+}
+
+static void
 test_no_template (void)
 {
   g_autoptr(GError) error = NULL;
@@ -902,6 +1053,9 @@ main (int    argc,
     }
   g_test_add_func ("/templates/defaults-only", test_defaults_only);
   g_test_add_func ("/templates/hostile-values", test_hostile_values);
+  g_test_add_func ("/templates/currency-named", test_currency_named);
+  g_test_add_func ("/templates/currency-default", test_currency_default);
+  g_test_add_func ("/templates/currency-hostile", test_currency_hostile);
   g_test_add_func ("/templates/no-template", test_no_template);
   g_test_add_func ("/templates/offline-provider", test_offline_provider);
 

@@ -13,6 +13,8 @@
 
 #include "wf-templates.h"
 
+#include "wf-currency.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -27,6 +29,8 @@ typedef struct
   GString             *given;
   GString             *defaults;
   const WfQueryParams *p;
+  char                 currency[4];     /* always a valid ISO code: it is written into the code */
+  gboolean             currency_named;  /* by the question, not a default */
 } Tpl;
 
 static void
@@ -43,15 +47,23 @@ append_number (GString *s,
   g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v));
 }
 
+/* 40000 → "€40,000" / "$40,000" / "40,000 CHF": the symbol in front where
+ * it is a sign, else the code after. */
 static char *
-human_money (double v)
+human_money (double      v,
+             const char *currency)
 {
   g_autofree char *digits = g_strdup_printf ("%.2f", fabs (v));
-  GString *out = g_string_new (v < 0 ? "-$" : "$");
+  const char *symbol = wf_currency_symbol (currency);
+  const char *last = symbol ? g_utf8_find_prev_char (symbol, symbol + strlen (symbol)) : NULL;
+  gboolean prefix = last != NULL && !g_unichar_isalpha (g_utf8_get_char (last));
+  GString *out = g_string_new (v < 0 ? "-" : "");
   char *dot = strchr (digits, '.');
   size_t len = (size_t) (dot - digits);
   size_t i;
 
+  if (prefix)
+    g_string_append (out, symbol);
   for (i = 0; i < len; i++)
     {
       g_string_append_c (out, digits[i]);
@@ -60,17 +72,20 @@ human_money (double v)
     }
   if (strcmp (dot, ".00") != 0)
     g_string_append (out, dot);
+  if (!prefix)
+    g_string_append_printf (out, " %s", currency);
   return g_string_free (out, FALSE);
 }
 
 static char *
 human_value (double      v,
-             const char *kind)
+             const char *kind,
+             const char *currency)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   if (g_strcmp0 (kind, "money") == 0)
-    return human_money (v);
+    return human_money (v, currency);
   g_ascii_formatd (buf, sizeof buf, "%.6g", v);
   if (g_strcmp0 (kind, "percent") == 0)
     return g_strdup_printf ("%s%%", buf);
@@ -145,7 +160,7 @@ tpl_param (Tpl        *t,
     }
   g_string_append (t->code, percent ? ") / 100\n" : ")\n");
 
-  human = human_value (shown, kind);
+  human = human_value (shown, kind, t->currency);
   g_string_append_printf (from_question ? t->given : t->defaults, "%s%s %s",
                           (from_question ? t->given : t->defaults)->len > 0 ? "; " : "",
                           label, human);
@@ -194,6 +209,11 @@ header (Tpl        *t,
     L ("import math\n");
   L ("import pandas as pd\n");
   L ("import whatif as wf\n\n");
+  /* Validated to three capital letters in wf_templates_render(): never text
+   * the user typed, only a code from the table or the settings. */
+  g_string_append_printf (t->code, "CURRENCY = \"%s\"  # %s\n\n", t->currency,
+                          t->currency_named ? "the currency you named"
+                                            : "your default currency; change it here");
 }
 
 /* ---- loan payment -------------------------------------------------------- */
@@ -227,12 +247,12 @@ render_loan_payment (Tpl *t)
      "total_paid = payment * n\n"
      "total_interest = total_paid - principal\n\n");
   if (interest_first)
-    L ("wf.metric(\"Total interest\", total_interest, \"USD\")\n"
-       "wf.metric(\"Monthly payment\", payment, \"USD\")\n");
+    L ("wf.metric(\"Total interest\", total_interest, CURRENCY)\n"
+       "wf.metric(\"Monthly payment\", payment, CURRENCY)\n");
   else
-    L ("wf.metric(\"Monthly payment\", payment, \"USD\")\n"
-       "wf.metric(\"Total interest\", total_interest, \"USD\")\n");
-  L ("wf.metric(\"Total paid\", total_paid, \"USD\")\n"
+    L ("wf.metric(\"Monthly payment\", payment, CURRENCY)\n"
+       "wf.metric(\"Total interest\", total_interest, CURRENCY)\n");
+  L ("wf.metric(\"Total paid\", total_paid, CURRENCY)\n"
      "wf.table(\"Amortisation schedule\", schedule)\n"
      "wf.chart(\"line\", \"Loan balance by month\", [str(m) for m in schedule[\"Month\"]],\n"
      "         {\"Balance\": list(schedule[\"Balance\"]),\n"
@@ -272,7 +292,7 @@ render_loan_payoff (Tpl *t)
      "    rows.append({\"Month\": month, \"Payment\": paid, \"Interest\": interest, \"Balance\": remaining})\n"
      "\n"
      "wf.metric(\"Months to pay off\", months_needed, \"months\")\n"
-     "wf.metric(\"Total interest\", total_interest, \"USD\")\n"
+     "wf.metric(\"Total interest\", total_interest, CURRENCY)\n"
      "wf.metric(\"Number of payments\", month, \"count\")\n"
      "if rows:\n"
      "    schedule = pd.DataFrame(rows)\n"
@@ -325,11 +345,11 @@ render_npv_irr (Tpl *t)
      "table[\"Cumulative discounted\"] = table[\"Discounted\"].cumsum()\n\n");
   if (irr_first)
     L ("wf.metric(\"Internal rate of return\", irr, \"ratio\")\n"
-       "wf.metric(\"Net present value\", npv, \"USD\")\n");
+       "wf.metric(\"Net present value\", npv, CURRENCY)\n");
   else
-    L ("wf.metric(\"Net present value\", npv, \"USD\")\n"
+    L ("wf.metric(\"Net present value\", npv, CURRENCY)\n"
        "wf.metric(\"Internal rate of return\", irr, \"ratio\")\n");
-  L ("wf.metric(\"Undiscounted profit\", sum(flows), \"USD\")\n"
+  L ("wf.metric(\"Undiscounted profit\", sum(flows), CURRENCY)\n"
      "wf.table(\"Cash flows\", table)\n"
      "wf.chart(\"bar\", \"Cash flows by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {\"Cash flow\": list(table[\"Cash flow\"]),\n"
@@ -376,11 +396,11 @@ render_time_value (Tpl *t)
        "    \"Value\": [amount * (1 + annual_rate) ** y for y in range(0, int(years) + 1)],\n"
        "})\n");
   if (fv)
-    L ("\nwf.metric(\"Future value\", future_value, \"USD\")\n"
-       "wf.metric(\"Present value\", present_value, \"USD\")\n");
+    L ("\nwf.metric(\"Future value\", future_value, CURRENCY)\n"
+       "wf.metric(\"Present value\", present_value, CURRENCY)\n");
   else
-    L ("\nwf.metric(\"Present value\", present_value, \"USD\")\n"
-       "wf.metric(\"Future value\", future_value, \"USD\")\n");
+    L ("\nwf.metric(\"Present value\", present_value, CURRENCY)\n"
+       "wf.metric(\"Future value\", future_value, CURRENCY)\n");
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {table.columns[1]: list(table[table.columns[1]])})\n");
@@ -487,8 +507,8 @@ render_growth (Tpl *t)
          "    \"Year\": list(range(0, n + 1)),\n"
          "    \"Value\": [start_value * (1 + growth) ** y for y in range(0, n + 1)],\n"
          "})\n"
-         "wf.metric(\"Projected value\", projected, \"USD\")\n"
-         "wf.metric(\"Increase\", projected - start_value, \"USD\")\n");
+         "wf.metric(\"Projected value\", projected, CURRENCY)\n"
+         "wf.metric(\"Increase\", projected - start_value, CURRENCY)\n");
     }
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
@@ -519,11 +539,11 @@ render_break_even (Tpl *t)
      "\n"
      "wf.metric(\"Break-even units\", units, \"units\")\n"
      "wf.metric(\"Break-even units (rounded up)\", math.ceil(units) if math.isfinite(units) else units, \"units\")\n"
-     "wf.metric(\"Break-even revenue\", units * price, \"USD\")\n"
-     "wf.metric(\"Contribution per unit\", contribution, \"USD\")\n"
+     "wf.metric(\"Break-even revenue\", units * price, CURRENCY)\n"
+     "wf.metric(\"Contribution per unit\", contribution, CURRENCY)\n"
      "wf.metric(\"Contribution margin ratio\", contribution / price if price else float(\"nan\"), \"ratio\")\n");
   if (volume)
-    L ("wf.metric(\"Profit at expected volume\", expected_units * contribution - fixed_costs, \"USD\")\n");
+    L ("wf.metric(\"Profit at expected volume\", expected_units * contribution - fixed_costs, CURRENCY)\n");
   L ("\n"
      "if math.isfinite(units):\n"
      "    top = max(10, int(math.ceil(units * 2)))\n"
@@ -592,10 +612,10 @@ render_price_change (Tpl *t)
      "else:\n"
      "    max_loss = float(\"nan\")\n"
      "\n"
-     "wf.metric(\"Change in profit per month\", profit_after - profit_before, \"USD\")\n"
-     "wf.metric(\"Profit after the change\", profit_after, \"USD\")\n"
-     "wf.metric(\"Profit before the change\", profit_before, \"USD\")\n"
-     "wf.metric(\"Change in revenue per month\", revenue_after - revenue_before, \"USD\")\n"
+     "wf.metric(\"Change in profit per month\", profit_after - profit_before, CURRENCY)\n"
+     "wf.metric(\"Profit after the change\", profit_after, CURRENCY)\n"
+     "wf.metric(\"Profit before the change\", profit_before, CURRENCY)\n"
+     "wf.metric(\"Change in revenue per month\", revenue_after - revenue_before, CURRENCY)\n"
      "wf.metric(\"Customer loss that keeps profit unchanged\", max_loss, \"ratio\")\n"
      "\n"
      "losses = [k / 100 for k in range(0, 31, 2)]\n"
@@ -637,7 +657,7 @@ render_cash_runway (Tpl *t)
      "if not math.isfinite(runway):\n"
      "    print(\"Revenue covers spending in this model: the cash does not run out.\")\n"
      "wf.metric(\"Runway\", runway, \"months\")\n"
-     "wf.metric(\"Net burn per month now\", burn - revenue, \"USD\")\n"
+     "wf.metric(\"Net burn per month now\", burn - revenue, CURRENCY)\n"
      "wf.metric(\"Full months of cash\", math.floor(runway) if math.isfinite(runway) else runway, \"months\")\n"
      "table = pd.DataFrame(rows)\n"
      "wf.table(\"Cash by month\", table)\n"
@@ -721,7 +741,7 @@ render_margin_markup (Tpl *t)
          "price = unit_cost * (1 + markup)\n"
          "profit = price - unit_cost\n"
          "margin = profit / price\n"
-         "wf.metric(\"Price with markup\", price, \"USD\")\n"
+         "wf.metric(\"Price with markup\", price, CURRENCY)\n"
          "wf.metric(\"Gross margin\", margin, \"ratio\")\n");
     }
   else
@@ -731,10 +751,10 @@ render_margin_markup (Tpl *t)
          "price = unit_cost / (1 - margin)  # margin is a share of the price, not the cost\n"
          "profit = price - unit_cost\n"
          "markup = profit / unit_cost\n"
-         "wf.metric(\"Price for target margin\", price, \"USD\")\n"
+         "wf.metric(\"Price for target margin\", price, CURRENCY)\n"
          "wf.metric(\"Markup\", markup, \"ratio\")\n");
     }
-  L ("wf.metric(\"Profit per unit\", profit, \"USD\")\n"
+  L ("wf.metric(\"Profit per unit\", profit, CURRENCY)\n"
      "\n"
      "margins = [k / 100 for k in range(10, 80, 5)]\n"
      "table = pd.DataFrame({\n"
@@ -779,12 +799,12 @@ render_depreciation (Tpl *t)
      "table = pd.DataFrame(rows)\n"
      "first_db = table[\"Declining balance\"].iloc[0]\n\n");
   if (declining_first)
-    L ("wf.metric(\"First-year declining-balance depreciation\", first_db, \"USD\")\n"
-       "wf.metric(\"Annual straight-line depreciation\", straight_line, \"USD\")\n");
+    L ("wf.metric(\"First-year declining-balance depreciation\", first_db, CURRENCY)\n"
+       "wf.metric(\"Annual straight-line depreciation\", straight_line, CURRENCY)\n");
   else
-    L ("wf.metric(\"Annual straight-line depreciation\", straight_line, \"USD\")\n"
-       "wf.metric(\"First-year declining-balance depreciation\", first_db, \"USD\")\n");
-  L ("wf.metric(\"Total depreciation\", cost - salvage, \"USD\")\n"
+    L ("wf.metric(\"Annual straight-line depreciation\", straight_line, CURRENCY)\n"
+       "wf.metric(\"First-year declining-balance depreciation\", first_db, CURRENCY)\n");
+  L ("wf.metric(\"Total depreciation\", cost - salvage, CURRENCY)\n"
      "wf.table(\"Depreciation schedule\", table)\n"
      "wf.chart(\"line\", \"Book value by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {\"Straight-line\": list(table[\"Book value (straight-line)\"]),\n"
@@ -843,7 +863,7 @@ render_inventory (Tpl *t)
     L ("wf.metric(\"Economic order quantity\", eoq, \"units\")\n"
        "wf.metric(\"Reorder point\", reorder_point, \"units\")\n");
   L ("wf.metric(\"Orders per year\", orders_per_year, \"count\")\n"
-     "wf.metric(\"Yearly ordering and holding cost\", annual_cost, \"USD\")\n"
+     "wf.metric(\"Yearly ordering and holding cost\", annual_cost, CURRENCY)\n"
      "sizes = [max(1, round(eoq * k / 4)) for k in range(1, 13)]\n"
      "table = pd.DataFrame({\n"
      "    \"Order size\": sizes,\n"
@@ -871,10 +891,10 @@ render_hiring_cost (Tpl *t)
      "one_off = headcount * (recruiting + equipment)      # paid in the first month\n"
      "total = one_off + monthly * months\n"
      "\n"
-     "wf.metric(\"Total cost over the period\", total, \"USD\")\n"
-     "wf.metric(\"Monthly cost\", monthly, \"USD\")\n"
-     "wf.metric(\"Fully loaded cost per person per year\", salary * (1 + on_costs), \"USD\")\n"
-     "wf.metric(\"One-off costs\", one_off, \"USD\")\n"
+     "wf.metric(\"Total cost over the period\", total, CURRENCY)\n"
+     "wf.metric(\"Monthly cost\", monthly, CURRENCY)\n"
+     "wf.metric(\"Fully loaded cost per person per year\", salary * (1 + on_costs), CURRENCY)\n"
+     "wf.metric(\"One-off costs\", one_off, CURRENCY)\n"
      "n = max(1, int(round(months)))\n"
      "table = pd.DataFrame({\n"
      "    \"Month\": list(range(1, n + 1)),\n"
@@ -906,9 +926,9 @@ render_savings_growth (Tpl *t)
      "    final = initial + deposit * n\n"
      "contributed = initial + deposit * n\n"
      "\n"
-     "wf.metric(\"Final balance\", final, \"USD\")\n"
-     "wf.metric(\"Total deposited\", contributed, \"USD\")\n"
-     "wf.metric(\"Growth earned\", final - contributed, \"USD\")\n"
+     "wf.metric(\"Final balance\", final, CURRENCY)\n"
+     "wf.metric(\"Total deposited\", contributed, CURRENCY)\n"
+     "wf.metric(\"Growth earned\", final - contributed, CURRENCY)\n"
      "\n"
      "rows = []\n"
      "balance = initial\n"
@@ -1070,6 +1090,20 @@ wf_templates_render (WfIntent              intent,
   t.given = g_string_new (NULL);
   t.defaults = g_string_new (NULL);
   t.p = params;
+  /* The currency becomes code: only a valid code gets in, whoever filled
+   * the parameters. */
+  if (wf_currency_code_is_valid (params->currency))
+    {
+      memcpy (t.currency, params->currency, sizeof t.currency);
+      t.currency_named = !params->currency_assumed;
+    }
+  else
+    {
+      g_autofree char *fallback = wf_currency_from_locale ();
+
+      g_strlcpy (t.currency, fallback, sizeof t.currency);
+      t.currency_named = FALSE;
+    }
   render (&t);
 
   /* The first comment line of the program is its title. */
