@@ -12,8 +12,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "wf-currency.h"
 #include "wf-pipeline.h"
 #include "wf-pipeline-providers.h"
+#include "wf-prompt.h"
 #include "wf-secrets.h"
 #include "wf-store.h"
 #include "wf-templates.h"
@@ -292,6 +294,55 @@ test_follow_up (void)
     g_assert_error (error, WF_PIPELINE_ERROR, WF_PIPELINE_ERROR_NOT_FOUND);
     g_assert_cmpint (wf_store_count_runs (store, 0, NULL), ==, before);
   }
+}
+
+static void
+assert_money_in (const WfRun *run,
+                 const char  *currency)
+{
+  const char *money[] = { "Monthly payment", "Total interest", "Total paid" };
+
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  for (guint i = 0; i < G_N_ELEMENTS (money); i++)
+    g_assert_cmpstr (find_metric (run, money[i])->unit, ==, currency);
+}
+
+/* Offline answers are in the currency the question names, else in the
+ * pipeline's default; a follow-up keeps or switches it. */
+static void
+test_currency (void)
+{
+  g_autoptr(WfPipeline) pipeline = new_pipeline ();
+  g_autoptr(WfRun) plain = NULL;
+  g_autoptr(WfRun) euros = NULL;
+  g_autoptr(WfRun) longer = NULL;
+  g_autoptr(WfRun) named = NULL;
+  g_autoptr(WfRun) reset = NULL;
+  g_autofree char *locale_code = wf_currency_from_locale ();
+
+  wf_pipeline_set_currency (pipeline, "GBP");
+  plain = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  assert_money_in (plain, "GBP");
+  g_assert_nonnull (strstr (plain->code, "CURRENCY = \"GBP\"  # your default currency"));
+  g_assert_nonnull (strstr (plain->explanation, "\xc2\xa3" "40,000"));
+
+  euros = ask (pipeline, "and in euros?", plain->session_id);
+  assert_money_in (euros, "EUR");
+  g_assert_nonnull (strstr (euros->code, "CURRENCY = \"EUR\"  # the currency you named"));
+  g_assert_cmpfloat_with_epsilon (find_metric (euros, "Monthly payment")->value, pmt (40000, 0.075, 60), 1e-6);
+
+  /* Replayed from the session: the euros stay. */
+  longer = ask (pipeline, "and over 7 years", plain->session_id);
+  assert_money_in (longer, "EUR");
+  g_assert_cmpfloat_with_epsilon (find_metric (longer, "Monthly payment")->value, pmt (40000, 0.075, 84), 1e-6);
+
+  named = ask (pipeline, "Kredit von 40.000 Euro zu 5% \xc3\xbc" "ber 10 Jahre, wie hoch ist die monatliche Rate?", 0);
+  assert_money_in (named, "EUR");
+
+  /* NULL: back to the locale's. */
+  wf_pipeline_set_currency (pipeline, NULL);
+  reset = ask (pipeline, "can I afford a 40k van loan at 7.5% over 5 years?", 0);
+  assert_money_in (reset, locale_code);
 }
 
 static void
@@ -875,7 +926,7 @@ test_remote (void)
   g_assert_cmpuint (run->fixes->len, ==, 0);
   g_assert_cmpint (run->total_micros, ==, 1200);
   body = request_body (server, 0);
-  g_assert_nonnull (strstr (body, "prompt v1"));
+  g_assert_nonnull (strstr (body, "prompt v" G_STRINGIFY (WF_PROMPT_VERSION)));
   g_assert_nonnull (strstr (body, "wf.param"));
   g_assert_nonnull (strstr (body, "1000 dollars"));
   g_assert_true (wf_store_ledger_totals (store, 0, G_MAXINT64, 0, g_get_real_time (), &totals, &error));
@@ -1465,6 +1516,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/clarify-refuse", test_clarify_refuse);
   g_test_add_func ("/pipeline/needs-provider", test_needs_provider);
   g_test_add_func ("/pipeline/follow-up", test_follow_up);
+  g_test_add_func ("/pipeline/currency", test_currency);
   g_test_add_func ("/pipeline/rerun", test_rerun);
   g_test_add_func ("/pipeline/sweep", test_sweep);
   g_test_add_func ("/pipeline/async-progress", test_async_progress);

@@ -389,6 +389,7 @@ test_remote_request (void)
   url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
   provider = wf_pipeline_provider_new_with_url ("openrouter", url);
   wf_pipeline_add_provider (pipeline, provider);
+  wf_pipeline_set_currency (pipeline, "CHF");
 
   json_builder_begin_object (answer);
   json_builder_set_member_name (answer, "code");
@@ -440,11 +441,109 @@ test_remote_request (void)
   /* The harmless sample made it too: the model sees real rows. */
   g_assert_nonnull (strstr (s.block, "Acme"));
   g_assert_nonnull (strstr (s.block, "800.25"));
+  /* The currency note follows the block, outside it: the default, since the
+   * question names none. */
+  g_assert_nonnull (strstr (s.after, "Money is in CHF, the user's currency, unless the user names another one"));
+  g_assert_null (strstr (s.block, "CHF"));
   /* Nowhere else in the request either. */
   for (guint i = 1; i < json_array_get_length (messages); i++)
     g_assert_null (strstr (json_object_get_string_member (json_array_get_object_element (messages, i), "content"),
                            "ignore previous"));
   split_clear (&s);
+}
+
+static const char *
+system_prompt_sent (WfMockServer *server,
+                    guint         index,
+                    JsonParser   *parser)
+{
+  g_autoptr(GPtrArray) requests = wf_mock_server_dup_requests (server);
+  WfMockRequest *request;
+  JsonArray *messages;
+
+  g_assert_cmpuint (requests->len, >, index);
+  request = g_ptr_array_index (requests, index);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (request->body, NULL),
+                                             (gssize) g_bytes_get_size (request->body), NULL));
+  messages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "messages");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, "system");
+  return json_object_get_string_member (json_array_get_object_element (messages, 0), "content");
+}
+
+/* The model is told which currency the money is in: the question's, else the
+ * pipeline's default. */
+static void
+test_currency_note (void)
+{
+  g_autoptr(WfMockServer) server = wf_mock_server_new ();
+  g_autoptr(WfPipeline) pipeline = NULL;
+  g_autoptr(WfLlmProvider) provider = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  const char *system;
+  WfRun *run;
+  WfRunRequest *req;
+
+  /* The sentence itself. */
+  note = wf_prompt_currency_note ("EUR", TRUE);
+  g_assert_cmpstr (note, ==, "The user named the currency: money is in EUR; pass \"EUR\" as the unit of every "
+                             "money metric, as in wf.metric(name, value, \"EUR\").\n");
+  g_clear_pointer (&note, g_free);
+  note = wf_prompt_currency_note ("JPY", FALSE);
+  g_assert_nonnull (strstr (note, "Money is in JPY, the user's currency, unless the user names another one"));
+  g_assert_nonnull (strstr (note, "wf.metric(name, value, \"JPY\")"));
+  g_assert_null (wf_prompt_currency_note ("eur", TRUE));
+  g_assert_null (wf_prompt_currency_note ("EU\"", TRUE));
+  g_assert_null (wf_prompt_currency_note ("EURO", FALSE));
+  g_assert_null (wf_prompt_currency_note (NULL, FALSE));
+
+  if (!sandbox_usable ())
+    return;
+  /* A store of its own, next to the others: no datasets, so no data block. */
+  dir = g_path_get_dirname (db_path);
+  path = g_build_filename (dir, "currency.db", NULL);
+  pipeline = wf_pipeline_new (path, NULL);
+  wf_mock_server_add_handler (server, "/api/v1/chat/completions", chat_handler, NULL, NULL);
+  url = g_strdup_printf ("%s/api/v1", wf_mock_server_get_url (server));
+  provider = wf_pipeline_provider_new_with_url ("openrouter", url);
+  wf_pipeline_add_provider (pipeline, provider);
+  g_free (last_content);
+  last_content = g_strdup ("{\"code\": \"import whatif as wf\\nwf.metric('Monthly payment', 801.5, 'EUR')\\n\", "
+                           "\"explanation\": \"A payment.\", \"language\": \"python\"}");
+
+  /* Not a code: ignored, the default stays. */
+  wf_pipeline_set_currency (pipeline, "GBP");
+  g_test_expect_message ("wf-pipeline", G_LOG_LEVEL_WARNING, "*Ignoring the currency*");
+  wf_pipeline_set_currency (pipeline, "gb\"");
+  g_test_assert_expected_messages ();
+
+  req = wf_run_request_new (WF_MODE_ASK, "can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?");
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  wf_run_free (run);
+  system = system_prompt_sent (server, 0, parser);
+  g_assert_true (g_str_has_suffix (system, "The user named the currency: money is in EUR; pass \"EUR\" as the "
+                                           "unit of every money metric, as in wf.metric(name, value, \"EUR\").\n"));
+  g_assert_null (strstr (system, "GBP"));
+
+  req = wf_run_request_new (WF_MODE_ASK, "How long until a 20k machine pays for itself if it saves 6k a year?");
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+  wf_run_free (run);
+  system = system_prompt_sent (server, 1, parser);
+  g_assert_nonnull (strstr (system, "Money is in GBP, the user's currency, unless the user names another one"));
+  g_assert_null (strstr (system, "EUR"));
+
 }
 
 /* Offline, a question about the data cannot be answered by a template. */
@@ -538,6 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/prompt/data-block/hostile-header", test_hostile_header);
   g_test_add_func ("/prompt/data-block/caps", test_caps);
   g_test_add_func ("/prompt/remote-request", test_remote_request);
+  g_test_add_func ("/prompt/currency-note", test_currency_note);
   g_test_add_func ("/prompt/offline-data-question", test_offline_data_question);
   g_test_add_func ("/prompt/sql-mode", test_sql_mode_pipeline);
 

@@ -22,6 +22,7 @@
 
 #include "wf-pipeline.h"
 #include "wf-budget.h"
+#include "wf-currency.h"
 #include "wf-firewall.h"
 #include "wf-prompt.h"
 #include "wf-query-router.h"
@@ -54,6 +55,7 @@ struct _WfPipeline
   gboolean    models_loaded;    /* the store's cached catalogue was read */
   char       *telemetry_url;    /* nullable: export off */
   char       *telemetry_headers;
+  char        currency[4];      /* the default for questions that name none */
 };
 
 /* Connections kept open between runs. Opening one per run cost more than the
@@ -155,6 +157,7 @@ wf_pipeline_init (WfPipeline *self)
   g_mutex_init (&self->lock);
   self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
+  wf_pipeline_set_currency (self, NULL);
 }
 
 WfPipeline *
@@ -230,6 +233,26 @@ wf_pipeline_set_model_router (WfPipeline    *self,
   g_set_object (&self->models, router);
   /* A router given by the caller has its catalogue already. */
   self->models_loaded = router != NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+wf_pipeline_set_currency (WfPipeline *self,
+                          const char *code)
+{
+  g_autofree char *from_locale = NULL;
+
+  g_return_if_fail (WF_IS_PIPELINE (self));
+  /* It is written into generated programs and prompts: a code, nothing else. */
+  if (code != NULL && !wf_currency_code_is_valid (code))
+    {
+      g_warning ("Ignoring the currency “%s”: not an ISO 4217 code of three capital letters", code);
+      return;
+    }
+  if (code == NULL)
+    code = from_locale = wf_currency_from_locale ();
+  g_mutex_lock (&self->lock);
+  memcpy (self->currency, code, sizeof self->currency);
   g_mutex_unlock (&self->lock);
 }
 
@@ -376,6 +399,8 @@ typedef struct
   WfBudget      *budget;
   WfIntent       intent;
   WfQueryParams *params;
+  char           currency[4];   /* the money's: the question's, else the pipeline's default */
+  gboolean       currency_named;
   WfTelemetryExporter *exporter;  /* nullable: export off; on the run's connection */
   GString       *stream_raw;    /* the model's answer so far, while it streams */
   gsize          stream_pos;    /* decoded up to here */
@@ -624,11 +649,22 @@ stage_classify (Ctx            *c,
       c->run->clarification_json = clarification_json (route);
       return FALSE;
     }
+  /* Named in this question or, for a follow-up, in the turn it continues. */
+  if (wf_currency_code_is_valid (route->params->currency))
+    {
+      memcpy (c->currency, route->params->currency, sizeof c->currency);
+      c->currency_named = !route->params->currency_assumed;
+    }
   if (wf_templates_supports (route->intent))
     {
       c->intent = route->intent;
       g_clear_pointer (&c->params, wf_query_params_free);
       c->params = wf_query_params_copy (route->params);
+      if (!c->currency_named)
+        {
+          memcpy (c->params->currency, c->currency, sizeof c->params->currency);
+          c->params->currency_assumed = TRUE;
+        }
       *out_use_template = is_offline;
     }
   else if (is_offline && wf_query_mentions_data (c->req->text, qc.dataset_names))
@@ -1358,6 +1394,8 @@ stage_session (Ctx      *c,
   g_autoptr(GPtrArray) datasets = NULL;
   g_autoptr(GHashTable) samples = NULL;
   g_autofree char *system = NULL;
+  g_autofree char *data_prompt = NULL;
+  g_autofree char *currency_note = NULL;
   GPtrArray *messages;
   guint i, n_dropped = 0;
 
@@ -1377,7 +1415,9 @@ stage_session (Ctx      *c,
 
       samples = wf_prompt_fetch_samples (sandbox, workbook, datasets, c->cancellable);
     }
-  system = wf_prompt_build_system_full (datasets, samples);
+  data_prompt = wf_prompt_build_system_full (datasets, samples);
+  currency_note = wf_prompt_currency_note (c->currency, c->currency_named);
+  system = g_strconcat (data_prompt, currency_note ? currency_note : "", NULL);
   session = wf_session_new (c->req->session_id, system);
   if (c->req->session_id > 0)
     history = wf_store_list_messages (c->store, c->req->session_id, NULL);
@@ -1799,6 +1839,10 @@ make_task (WfPipeline          *self,
 
   c->self = g_object_ref (self);
   c->context = context ? g_main_context_ref (context) : NULL;
+  /* Read once, on the caller's thread: a change applies from the next run. */
+  g_mutex_lock (&self->lock);
+  memcpy (c->currency, self->currency, sizeof c->currency);
+  g_mutex_unlock (&self->lock);
   c->req = req;
   c->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   task = g_task_new (self, cancellable, callback, user_data);

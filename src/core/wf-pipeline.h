@@ -76,6 +76,13 @@ gboolean    wf_pipeline_set_telemetry (WfPipeline           *self,
 void        wf_pipeline_set_model_router (WfPipeline        *self,
                                           WfModelRouter     *router);
 
+/* The currency of questions that name none, as an ISO 4217 code of three
+ * capital letters (anything else is ignored with a warning); NULL: the one
+ * of the locale, the default. Offline templates report money in it and
+ * remote models are told it. A run uses the one set when it started. */
+void        wf_pipeline_set_currency (WfPipeline           *self,
+                                      const char           *code);
+
 /* Signals: "stage-started" (name), "stage-finished" (name, ms, status),
  * "code-delta" (text), all on the thread-default main context of the caller. */
 void        wf_pipeline_run_async    (WfPipeline           *self,

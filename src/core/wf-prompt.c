@@ -23,11 +23,13 @@
 #include "wf-prompt.h"
 
 #include <string.h>
+
+#include "wf-currency.h"
 #include "wf-types.h"
 
 
 static const char system_prompt[] =
-  "You are What If (prompt v1), a careful financial analyst for small businesses.\n"
+  "You are What If (prompt v2), a careful financial analyst for small businesses.\n"
   "Answer every question with ONE JSON object and nothing else:\n"
   "{\"code\": \"<python program>\", \"explanation\": \"<plain words>\", \"language\": \"python\"}\n"
   "Rules for the code:\n"
@@ -261,6 +263,21 @@ wf_prompt_build_system_full (GPtrArray  *datasets,
                           "Load a dataset with wf.load(\"name\").\n"
                           "BEGIN USER DATA %s\n```json\n%s\n```\nEND USER DATA %s\n",
                           system_prompt, tag, tag, tag, json, tag);
+}
+
+char *
+wf_prompt_currency_note (const char *code,
+                         gboolean    named)
+{
+  /* Only a checked code goes in: the sentence is outside the data block. */
+  if (!wf_currency_code_is_valid (code))
+    return NULL;
+  if (named)
+    return g_strdup_printf ("The user named the currency: money is in %s; pass \"%s\" as the unit of every "
+                            "money metric, as in wf.metric(name, value, \"%s\").\n", code, code, code);
+  return g_strdup_printf ("Money is in %s, the user's currency, unless the user names another one: pass "
+                          "that ISO 4217 code (\"%s\") as the unit of every money metric, as in "
+                          "wf.metric(name, value, \"%s\").\n", code, code, code);
 }
 
 char *

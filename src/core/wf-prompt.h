@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* Bumped whenever the wording changes, so a stored run says which prompt it saw. */
-#define WF_PROMPT_VERSION 1
+#define WF_PROMPT_VERSION 2
 
 const char *wf_prompt_get_system (void);
 
@@ -35,6 +35,14 @@ char       *wf_prompt_build_system (GPtrArray *datasets);
  * survives outside a JSON escape. */
 char       *wf_prompt_build_system_full (GPtrArray  *datasets,
                                          GHashTable *samples);
+
+/* One sentence for the end of the system prompt: which currency the money
+ * is in and that its ISO code is the unit of money metrics. CODE must be a
+ * valid ISO 4217 code (three capital letters), else NULL is returned.
+ * NAMED: the user named it, in the question or the turn it follows up
+ * (else it is the user's default, which the conversation may override). */
+char       *wf_prompt_currency_note     (const char *code,
+                                         gboolean    named);
 
 /* The first WF_PROMPT_SAMPLE_ROWS rows of each dataset (at most the first
  * five), read in the sandbox by a read-only SQL job: imported cells are never
