@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "wf-application.h"
+#include "wf-currency.h"
+#include "wf-format.h"
 #include "wf-preferences-window.h"
 #include "wf-window.h"
 #include "wf-pipeline-asker.h"
@@ -78,6 +80,23 @@ remote_provider_new (WfApplication *self,
   return wf_pipeline_provider_new_with_url (provider, url != NULL && *url != '\0' ? url : NULL);
 }
 
+/* Questions that name no currency are answered in the one the preferences
+ * (or the region) give, like the money the app shows. */
+static void
+currency_changed_cb (GSettings     *settings,
+                     const char    *key,
+                     WfApplication *self)
+{
+  /* Read through SETTINGS too: GSettings only reports changes to keys it was read for. */
+  g_autofree char *setting = g_settings_get_string (settings, "currency");
+  g_autofree char *code = wf_format_currency_code ();
+
+  (void) key;
+  (void) setting;
+  if (self->pipeline != NULL)
+    wf_pipeline_set_currency (self->pipeline, wf_currency_code_is_valid (code) ? code : NULL);
+}
+
 /* The chat's answers come from one pipeline for the whole application, so that
  * its sandbox (and the warm zygote in it) is shared by every window. */
 static WfPipelineAsker *
@@ -100,6 +119,8 @@ wf_application_get_asker (WfApplication *self)
       if (self->sandbox == NULL)
         g_debug ("No sandbox yet: %s", error->message);
       self->pipeline = wf_pipeline_new (wf_store_get_path (self->store), self->sandbox);
+      g_signal_connect_object (self->settings, "changed::currency", G_CALLBACK (currency_changed_cb), self, 0);
+      currency_changed_cb (self->settings, "currency", self);
       if (remote != NULL)
         wf_pipeline_add_provider (self->pipeline, remote);
       self->asker = wf_pipeline_asker_new (self->pipeline);
