@@ -154,10 +154,12 @@ test_units (void)
   assert_fmt (wf_format_value_with_unit (2.25, ""), "2.25");
   assert_fmt (wf_format_value_with_unit (40, "kg"), "40 kg");
   assert_fmt (wf_format_value_with_unit (NAN, "kg"), "—");
-  assert_fmt (wf_format_param (0.07, "percent"), "7 %");
-  assert_fmt (wf_format_param (250, "money"), "$250.00");
-  assert_fmt (wf_format_param (12, "months"), "12 months");
-  assert_fmt (wf_format_param (12, "bogus"), "12");
+  assert_fmt (wf_format_param (0.07, "percent", 100, NULL), "7 %");
+  assert_fmt (wf_format_param (7.5, "percent", 1, NULL), "7.5 %");
+  assert_fmt (wf_format_param (250, "money", 1, NULL), "$250.00");
+  assert_fmt (wf_format_param (250, "money", 1, "EUR"), "€250.00");
+  assert_fmt (wf_format_param (12, "months", 1, NULL), "12 months");
+  assert_fmt (wf_format_param (12, "bogus", 1, NULL), "12");
   wf_format_set_currency (NULL);
 }
 

@@ -22,6 +22,7 @@
 
 typedef struct
 {
+  WfAssumptions *owner;
   WfParam       *param;
   double         scale;       /* control value = param value × scale */
   GtkWidget     *row;
@@ -43,6 +44,7 @@ struct _WfAssumptions
   gboolean             compact;
   guint                debounce_id;
   gboolean             updating;
+  char                *currency;      /* nullable: the run's currency, for money */
 };
 
 G_DEFINE_FINAL_TYPE (WfAssumptions, wf_assumptions, GTK_TYPE_WIDGET)
@@ -174,10 +176,7 @@ update_subtitle (Entry *entry)
 {
   g_autofree char *text = NULL;
 
-  if (g_strcmp0 (entry->param->kind, "percent") == 0 && entry->scale == 1.0)
-    text = wf_format_percent (entry->param->value / 100.0);
-  else
-    text = wf_format_param (entry->param->value, entry->param->kind);
+  text = wf_format_param (entry->param->value, entry->param->kind, entry->scale, entry->owner->currency);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (entry->row), text);
 }
@@ -259,6 +258,7 @@ wf_assumptions_set_params (WfAssumptions *self,
       if (param == NULL || param->label == NULL)
         continue;
       entry = g_new0 (Entry, 1);
+      entry->owner = self;
       entry->param = wf_param_copy (param);
       if (!isfinite (entry->param->value))
         entry->param->value = 0.0;
@@ -350,6 +350,20 @@ wf_assumptions_get_spin_button (WfAssumptions *self,
 }
 
 void
+wf_assumptions_set_currency (WfAssumptions *self,
+                             const char    *code)
+{
+  g_return_if_fail (WF_IS_ASSUMPTIONS (self));
+
+  if (g_strcmp0 (self->currency, code) == 0)
+    return;
+  g_free (self->currency);
+  self->currency = g_strdup (code);
+  for (guint i = 0; i < self->entries->len; i++)
+    update_subtitle (g_ptr_array_index (self->entries, i));
+}
+
+void
 wf_assumptions_set_compact (WfAssumptions *self,
                             gboolean       compact)
 {
@@ -391,6 +405,7 @@ static void
 wf_assumptions_finalize (GObject *object)
 {
   g_clear_pointer (&WF_ASSUMPTIONS (object)->entries, g_ptr_array_unref);
+  g_clear_pointer (&WF_ASSUMPTIONS (object)->currency, g_free);
   G_OBJECT_CLASS (wf_assumptions_parent_class)->finalize (object);
 }
 

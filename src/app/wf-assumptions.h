@@ -27,6 +27,10 @@ GtkSpinButton *wf_assumptions_get_spin_button (WfAssumptions *self,
 /* label → double (boxed in a gdouble*) of every param, as now set. */
 GHashTable *wf_assumptions_dup_values (WfAssumptions *self);
 /* Spin buttons only, no sliders (applies to the next set_params). */
+/* Money assumptions are shown in CODE (the currency the run answered in;
+ * NULL: the user's currency). */
+void        wf_assumptions_set_currency (WfAssumptions *self,
+                                         const char    *code);
 void        wf_assumptions_set_compact (WfAssumptions *self,
                                         gboolean       compact);
 /* Milliseconds between the last change and "changed" (default 50). */

@@ -20,6 +20,7 @@
 #include "wf-welcome-page.h"
 #include "wf-assumptions.h"
 #include "wf-chart.h"
+#include "wf-currency.h"
 #include "wf-format.h"
 #include "wf-results-view.h"
 
@@ -437,6 +438,7 @@ build_answer_card (WfChatView  *self,
           GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Assumptions"));
           GtkWidget *assumptions = wf_assumptions_new ();
 
+          wf_assumptions_set_currency (WF_ASSUMPTIONS (assumptions), wf_currency_of_metrics (run->result->metrics));
           wf_assumptions_set_params (WF_ASSUMPTIONS (assumptions), run->result->params);
           g_object_set_data_full (G_OBJECT (assumptions), "wf-run-id",
                                   g_memdup2 (&run->id, sizeof run->id), g_free);

@@ -305,14 +305,16 @@ wf_format_value_with_unit (double      value,
 
 char *
 wf_format_param (double      value,
-                 const char *kind)
+                 const char *kind,
+                 double      percent_scale,
+                 const char *currency)
 {
   if (kind == NULL)
     return wf_format_number (value);
   if (g_str_equal (kind, "money"))
-    return wf_format_money (value);
+    return currency != NULL ? wf_format_money_in (value, currency) : wf_format_money (value);
   if (g_str_equal (kind, "percent"))
-    return wf_format_percent (value);
+    return wf_format_percent (value * percent_scale / 100.0);
   if (g_str_equal (kind, "count"))
     return wf_format_count (value);
   if (g_str_equal (kind, "months"))

@@ -39,8 +39,15 @@ char *wf_format_value_with_unit (double      value,
  * bill): cents as usual, but a sub-cent cost keeps enough digits to be seen
  * ($0.00052), since most model calls cost less than a cent. */
 char *wf_format_cost_micros (gint64 micros);
-/* A parameter's value by its kind (money | percent | number | count | months | years). */
+/* An assumption's value by its kind (money | percent | number | count |
+ * months | years). Money is in CURRENCY (NULL: the user's currency), since
+ * a run answered in euros has its amounts in euros whatever the preference.
+ * A percent value is 7.5 for 7.5 % when PERCENT_SCALE is 1 (as the offline
+ * templates hold it) and 0.075 when it is 100 (a fraction, as most models
+ * write it): see wf_assumptions_control_scale(). */
 char *wf_format_param   (double      value,
-                         const char *kind);
+                         const char *kind,
+                         double      percent_scale,
+                         const char *currency);
 
 G_END_DECLS

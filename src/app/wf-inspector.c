@@ -21,6 +21,7 @@
 
 #include "wf-assumptions.h"
 #include "wf-chart.h"
+#include "wf-currency.h"
 #include "wf-format.h"
 #include "wf-results-view.h"
 
@@ -615,6 +616,8 @@ wf_inspector_set_run (WfInspector *self,
   if (run == NULL || run->parent_run_id == 0 || run->parent_run_id != self->base_run_id)
     {
       self->base_run_id = run ? run->id : 0;
+      wf_assumptions_set_currency (self->assumptions,
+                                   run && run->result ? wf_currency_of_metrics (run->result->metrics) : NULL);
       wf_assumptions_set_params (self->assumptions,
                                  run && run->code && run->result ? run->result->params : NULL);
     }

@@ -20,6 +20,7 @@
 #include "wf-assumptions.h"
 #include "wf-chart.h"
 #include "wf-csv.h"
+#include "wf-currency.h"
 #include "wf-format.h"
 #include "wf-results-view.h"
 
@@ -282,12 +283,14 @@ pulse_cb (gpointer user_data)
 }
 
 static char *
-format_axis_value (const WfParam *param,
+format_axis_value (WfSweepDialog *self,
+                   const WfParam *param,
                    double         value)
 {
-  if (param != NULL && g_strcmp0 (param->kind, "percent") == 0 && param_scale (param) == 1.0)
-    return wf_format_percent (value / 100.0);
-  return wf_format_param (value, param ? param->kind : "number");
+  /* Amounts in the currency the run answered in. */
+  const char *currency = wf_currency_of_metrics (self->run->result->metrics);
+
+  return wf_format_param (value, param ? param->kind : "number", param_scale (param), currency);
 }
 
 static void
@@ -324,7 +327,7 @@ show_result (WfSweepDialog *self,
         {
           JsonArray *row = json_array_get_array_element (self->table->rows, r);
 
-          g_ptr_array_add (chart->x, format_axis_value (p0, json_array_get_double_element (row, 0)));
+          g_ptr_array_add (chart->x, format_axis_value (self, p0, json_array_get_double_element (row, 0)));
         }
       for (guint c = 1; c < self->table->columns->len; c++)
         {

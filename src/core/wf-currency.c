@@ -17,6 +17,8 @@
 
 #include "wf-currency.h"
 
+#include "wf-types.h"
+
 #include <locale.h>
 #include <string.h>
 
@@ -167,6 +169,27 @@ wf_currency_for_symbol (const char *symbol)
   for (gsize i = 0; i < G_N_ELEMENTS (currencies); i++)
     if (g_str_equal (currencies[i].symbol, symbol))
       return currencies[i].code;
+  return NULL;
+}
+
+const char *
+wf_currency_of_metrics (GPtrArray *metrics)
+{
+  for (guint i = 0; metrics != NULL && i < metrics->len; i++)
+    {
+      const WfMetric *metric = g_ptr_array_index (metrics, i);
+      const Currency *c;
+      const char *code;
+
+      if (metric == NULL || metric->unit == NULL)
+        continue;
+      c = wf_currency_code_is_valid (metric->unit) ? find_currency (metric->unit) : NULL;
+      if (c != NULL)
+        return c->code;
+      code = wf_currency_for_symbol (metric->unit);
+      if (code != NULL)
+        return code;
+    }
   return NULL;
 }
 

@@ -43,4 +43,10 @@ const char *wf_currency_for_symbol    (const char *symbol);
 gboolean    wf_currency_detect        (const char *text,
                                        char        out_code[4]);
 
+/* The currency a run's money is in: the code of its first metric whose unit
+ * is a known currency code or an unshared symbol ("EUR", "€"). NULL when no
+ * metric is money. The string is the table's, valid for the whole process.
+ * METRICS is a (element-type WfMetric) array, or NULL. */
+const char *wf_currency_of_metrics    (GPtrArray  *metrics);
+
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "wf-inspector.h"
 #include "wf-pipeline-asker.h"
 #include "wf-chart.h"
+#include "wf-format.h"
 #include "wf-store.h"
 #include "wf-session-list.h"
 #include "wf-sweep-dialog.h"
@@ -247,12 +248,13 @@ find_metric (const WfRun *run,
   return NULL;
 }
 
-/* A real answered run: the offline loan template through the real sandbox. */
+/* A real answered run: an offline template through the real sandbox. */
 static WfRun *
-ask_van_loan (Fixture *fixture)
+ask_question (Fixture    *fixture,
+              const char *question)
 {
   g_autoptr(GError) error = NULL;
-  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, "Can I afford a $40k van loan at 7.5% over 5 years?");
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, question);
   WfRun *run;
 
   run = wf_pipeline_run_sync (fixture->pipeline, req, NULL, &error);
@@ -268,6 +270,57 @@ ask_van_loan (Fixture *fixture)
   g_assert_cmpint (wf_chat_view_get_session (WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window))), ==,
                    run->session_id);
   return run;
+}
+
+static WfRun *
+ask_van_loan (Fixture *fixture)
+{
+  return ask_question (fixture, "Can I afford a $40k van loan at 7.5% over 5 years?");
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static void
+test_question_currency (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  WfChatView *chat = WF_CHAT_VIEW (wf_window_get_chat_view (fixture->window));
+  g_autoptr(WfRun) run = NULL;
+  g_autofree char *metrics = NULL;
+  GtkWidget *assumptions;
+  GtkWidget *row;
+  const char *subtitle;
+
+  g_test_summary ("A question in euros is answered in euros on the card, its money assumptions "
+                  "too, whatever the currency preference (dollars here)");
+
+  if (!have_sandbox ())
+    return;
+
+  wf_format_set_currency ("USD");
+  run = ask_question (fixture, "Can I afford a \u20ac40k van loan at 7.5% over 5 years?");
+  g_assert_cmpstr (find_metric (run, "Monthly payment")->unit, ==, "EUR");
+  metrics = wf_chat_view_dup_card_metrics (chat, run->id);
+  g_test_message ("card: %s", metrics);
+  g_assert_nonnull (strstr (metrics, "\u20ac"));
+  g_assert_null (strstr (metrics, "$"));
+
+  assumptions = wf_chat_view_get_card_assumptions (chat, run->id);
+  g_assert_true (WF_IS_ASSUMPTIONS (assumptions));
+  row = wf_ui_test_find_widget (assumptions, is_row_titled, "Loan amount");
+  g_assert_nonnull (row);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_test_message ("Loan amount: %s", subtitle);
+  g_assert_nonnull (strstr (subtitle, "\u20ac"));
+  gtk_expander_set_expanded (GTK_EXPANDER (g_object_get_data (G_OBJECT (assumptions), "wf-expander")), TRUE);
+  screenshot (fixture, "features-euro-question");
+  wf_format_set_currency (NULL);
 }
 
 static void
@@ -738,6 +791,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ui/features/budget-indicator", test_budget_indicator);
   ADD ("/ui/features/assumption-rerun", test_assumption_rerun);
+  ADD ("/ui/features/question-currency", test_question_currency);
   ADD ("/ui/features/sweep", test_sweep);
   ADD ("/ui/features/paste-and-run", test_paste_and_run);
   ADD ("/ui/features/inspector-tabs", test_inspector_tabs);
