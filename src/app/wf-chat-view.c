@@ -54,6 +54,8 @@ struct _WfChatView
 
   guint              n_cards;
   gint64             last_run_id;
+  guint              scroll_tick_id;  /* bringing the newest turn into view */
+  guint              scroll_ticks;
 };
 
 enum {
@@ -103,6 +105,65 @@ static void
 queue_scroll_to_end (WfChatView *self)
 {
   g_idle_add_full (G_PRIORITY_LOW, scroll_to_end_idle, g_object_ref (self), g_object_unref);
+}
+
+/* The top of the newest turn: the question above the last card, or the card. */
+static GtkWidget *
+last_turn_top (WfChatView *self)
+{
+  GtkWidget *card = gtk_widget_get_last_child (GTK_WIDGET (self->cards));
+  GtkWidget *question = card ? gtk_widget_get_prev_sibling (card) : NULL;
+
+  if (question != NULL && gtk_widget_has_css_class (question, "user-bubble"))
+    return question;
+  return card;
+}
+
+static gboolean
+scroll_to_last_turn_tick (GtkWidget     *widget,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  WfChatView *self = WF_CHAT_VIEW (widget);
+  GtkWidget *top;
+  GtkAdjustment *adj;
+  graphene_rect_t bounds;
+  double value;
+
+  (void) clock;
+  (void) user_data;
+  if (self->scroller == NULL || self->cards == NULL)
+    return G_SOURCE_REMOVE;
+  top = last_turn_top (self);
+  /* Wait for the frame that lays the new card out. */
+  if (top != NULL && gtk_widget_get_height (top) == 0 && ++self->scroll_ticks < 10)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick_id = 0;
+  adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  if (top == NULL || !gtk_widget_compute_bounds (top, GTK_WIDGET (self->cards), &bounds))
+    {
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+      return G_SOURCE_REMOVE;
+    }
+  value = MIN (bounds.origin.y - 12, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  gtk_adjustment_set_value (adj, MAX (value, 0));
+  return G_SOURCE_REMOVE;
+}
+
+/* A new answer is read from its top, as in a conversation: the question and
+ * the key numbers come into view, not the end of a long table. A short
+ * answer simply ends up at the bottom. */
+static void
+queue_scroll_to_last_turn (WfChatView *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      queue_scroll_to_end (self);
+      return;
+    }
+  self->scroll_ticks = 0;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_last_turn_tick, NULL, NULL);
 }
 
 static GtkWidget *
@@ -609,7 +670,7 @@ load_session (WfChatView *self)
     }
 
   update_actions (self);
-  queue_scroll_to_end (self);
+  queue_scroll_to_last_turn (self);
 }
 
 /* Asking */
@@ -748,7 +809,7 @@ ask_cb (GObject      *object,
       gtk_box_append (self->cards, build_answer_card (self, run));
       self->n_cards++;
       self->last_run_id = run->id;
-      queue_scroll_to_end (self);
+      queue_scroll_to_last_turn (self);
     }
 
   update_actions (self);
@@ -878,6 +939,9 @@ wf_chat_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), WF_TYPE_CHAT_VIEW);
   /* The template's root box has no id, so dispose_template leaves it. */
@@ -1238,5 +1302,5 @@ wf_chat_view_add_run (WfChatView  *self,
   gtk_stack_set_visible_child_name (self->stack, "conversation");
   append_run (self, run);
   update_actions (self);
-  queue_scroll_to_end (self);
+  queue_scroll_to_last_turn (self);
 }

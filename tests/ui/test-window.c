@@ -800,6 +800,26 @@ test_offline_answer (Fixture       *fixture,
   g_assert_cmpuint (run->result->tables->len, >, 0);
   g_assert_cmpuint (run->result->charts->len, >, 0);
 
+  /* The answer is read from its top: the question and the key numbers are in
+   * view, not the end of the 60-row table below them. */
+  wf_ui_test_spin (300);
+  {
+    GtkWidget *question = wf_ui_test_find_by_class (GTK_WIDGET (chat), "user-bubble");
+    GtkWidget *scroller = question ? gtk_widget_get_ancestor (question, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+    GtkAdjustment *adj;
+    graphene_rect_t bounds;
+
+    g_assert_nonnull (scroller);
+    adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+    g_assert_true (gtk_widget_compute_bounds (question, scroller, &bounds));
+    g_test_message ("question at y=%.0f of %d; scrolled %.0f of %.0f", bounds.origin.y,
+                    gtk_widget_get_height (scroller), gtk_adjustment_get_value (adj),
+                    gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+    /* The card is taller than the view, so the view did scroll to it. */
+    g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+    g_assert_cmpfloat (bounds.origin.y, >=, 0);
+    g_assert_cmpfloat (bounds.origin.y, <, 60);
+  }
   wf_ui_test_screenshot (GTK_WIDGET (fixture->window), "window-offline-answer");
   g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (chat), "Show _Code"), "clicked");
   {
