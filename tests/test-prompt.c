@@ -470,6 +470,22 @@ system_prompt_sent (WfMockServer *server,
   return json_object_get_string_member (json_array_get_object_element (messages, 0), "content");
 }
 
+/* QUESTION through the mock OpenRouter model, which must answer it. */
+static void
+ask_remote_answered (WfPipeline *pipeline,
+                     const char *question)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WfRun) run = NULL;
+  WfRunRequest *req = wf_run_request_new (WF_MODE_ASK, question);
+
+  req->provider = g_strdup ("openrouter");
+  req->model = g_strdup ("openai/gpt-4o-mini");
+  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
+}
+
 /* The model is told which currency the money is in: the question's, else the
  * pipeline's default. */
 static void
@@ -485,8 +501,6 @@ test_currency_note (void)
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   const char *system;
-  WfRun *run;
-  WfRunRequest *req;
 
   /* The sentence itself. */
   note = wf_prompt_currency_note ("EUR", TRUE);
@@ -521,25 +535,13 @@ test_currency_note (void)
   wf_pipeline_set_currency (pipeline, "gb\"");
   g_test_assert_expected_messages ();
 
-  req = wf_run_request_new (WF_MODE_ASK, "can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?");
-  req->provider = g_strdup ("openrouter");
-  req->model = g_strdup ("openai/gpt-4o-mini");
-  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
-  wf_run_free (run);
+  ask_remote_answered (pipeline, "can I afford a \xe2\x82\xac" "40k van loan at 7.5% over 5 years?");
   system = system_prompt_sent (server, 0, parser);
   g_assert_true (g_str_has_suffix (system, "The user named the currency: money is in EUR; pass \"EUR\" as the "
                                            "unit of every money metric, as in wf.metric(name, value, \"EUR\").\n"));
   g_assert_null (strstr (system, "GBP"));
 
-  req = wf_run_request_new (WF_MODE_ASK, "How long until a 20k machine pays for itself if it saves 6k a year?");
-  req->provider = g_strdup ("openrouter");
-  req->model = g_strdup ("openai/gpt-4o-mini");
-  run = wf_pipeline_run_sync (pipeline, req, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (run->outcome, ==, WF_OUTCOME_ANSWERED);
-  wf_run_free (run);
+  ask_remote_answered (pipeline, "How long until a 20k machine pays for itself if it saves 6k a year?");
   system = system_prompt_sent (server, 1, parser);
   g_assert_nonnull (strstr (system, "Money is in GBP, the user's currency, unless the user names another one"));
   g_assert_null (strstr (system, "EUR"));
