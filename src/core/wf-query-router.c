@@ -36,7 +36,7 @@ static const char *slot_names[WF_SLOT_LAST] = {
   "customers", "salary", "headcount", "investment", "cash_flow", "discount_rate",
   "margin", "markup", "salvage", "deposit", "amount", "target_amount", "target_profit",
   "receivables", "payables", "inventory", "cogs", "order_cost", "holding_cost",
-  "lead_days", "overhead_rate",
+  "lead_days", "overhead_rate", "dso_days", "dio_days", "dpo_days",
 };
 
 const char *
@@ -340,6 +340,118 @@ static const char *per_day_words[] = {
   "a day", "per day", "/day", "daily", "each day", NULL,
 };
 
+/* A period word at `p` ("5 years", "a 5-year loan"): its length in months. */
+static gboolean
+match_period (const char  *p,
+              double      *out_months,
+              const char **out_noun,
+              const char **out_end)
+{
+  const char *w = (*p == '-') ? p + 1 : p;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (period_words); i++)
+    if (starts_word (w, period_words[i].word))
+      {
+        *out_months = period_words[i].months;
+        *out_noun = period_words[i].word;
+        *out_end = w + strlen (period_words[i].word);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* A count noun at `p`, possibly one word on: "3 more staff", "200 paying
+ * customers". Not across "per", "a" or "each": "18 per unit" is a price. */
+static gboolean
+match_count (const char  *p,
+             const char **out_noun,
+             const char **out_end)
+{
+  static const char *not_across[] = { "per", "a", "an", "each", "every", NULL };
+  const char *w = skip_spaces (p);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (count_nouns); i++)
+    {
+      const char *after = w;
+      int hop;
+
+      if (g_strcmp0 (count_nouns[i].word, "new") == 0)
+        continue;
+      for (hop = 0; hop < 2; hop++)
+        {
+          guint k;
+          gboolean stop = FALSE;
+
+          if (starts_word (after, count_nouns[i].word))
+            {
+              *out_noun = count_nouns[i].word;
+              *out_end = after + strlen (count_nouns[i].word);
+              return TRUE;
+            }
+          for (k = 0; not_across[k] != NULL; k++)
+            if (starts_word (after, not_across[k]))
+              stop = TRUE;
+          if (stop)
+            break;
+          while (g_ascii_isalpha (*after) || *after == '-')
+            after++;
+          after = skip_spaces (after);
+        }
+    }
+  return FALSE;
+}
+
+/* Small numbers written as words count only before a period or a count
+ * noun ("over three years", "two more staff"): elsewhere "one" is a pronoun. */
+static const struct
+{
+  const char *word;
+  double      value;
+} number_words[] = {
+  { "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 },
+  { "seven", 7 }, { "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "eleven", 11 }, { "twelve", 12 },
+  { "fifteen", 15 }, { "eighteen", 18 }, { "twenty", 20 }, { "thirty", 30 },
+};
+
+static WfQuantity *
+word_quantity (const char  *lower,
+               const char  *s)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (number_words); i++)
+    if (starts_word (s, number_words[i].word))
+      {
+        const char *p = skip_spaces (s + strlen (number_words[i].word));
+        const char *noun = NULL;
+        double months = 0;
+        WfQuantity *q;
+
+        if (match_period (p, &months, &noun, &p))
+          {
+            q = g_new0 (WfQuantity, 1);
+            q->kind = WF_QUERY_KIND_PERIOD;
+            q->value = number_words[i].value * months;
+          }
+        else if (match_count (p, &noun, &p))
+          {
+            q = g_new0 (WfQuantity, 1);
+            q->kind = WF_QUERY_KIND_COUNT;
+            q->value = number_words[i].value;
+          }
+        else
+          return NULL;
+        q->raw = number_words[i].value;
+        q->noun = g_strdup (noun);
+        q->start = (int) (s - lower);
+        q->end = (int) (p - lower);
+        return q;
+      }
+  return NULL;
+}
+
 /* Parses one number at `s` (digits, thousands commas, one decimal point). */
 static const char *
 parse_number (const char *s,
@@ -398,10 +510,21 @@ wf_query_extract (const char *text)
       gboolean currency = FALSE;
       gboolean had_comma = FALSE;
       gboolean decided = FALSE;
+      const char *noun = NULL;
+      double months = 0;
       double value;
       double mult = 1.0;
-      guint i;
 
+      if (g_ascii_isalpha (*s) && (s == lower || !g_ascii_isalnum (s[-1])))
+        {
+          q = word_quantity (lower, s);
+          if (q != NULL)
+            {
+              g_ptr_array_add (found, q);
+              s = lower + q->end;
+              continue;
+            }
+        }
       if (!(g_ascii_isdigit (*s) || (*s == '.' && g_ascii_isdigit (s[1]))) ||
           (s > lower && (g_ascii_isalpha (s[-1]) || g_ascii_isdigit (s[-1]))))
         {
@@ -474,49 +597,19 @@ wf_query_extract (const char *text)
             p++;
         }
 
-      if (!decided && !currency)
+      if (!decided && !currency && match_period (p, &months, &noun, &p))
         {
-          const char *w = (*p == '-') ? p + 1 : p;
-
-          for (i = 0; i < G_N_ELEMENTS (period_words); i++)
-            if (starts_word (w, period_words[i].word))
-              {
-                q->kind = WF_QUERY_KIND_PERIOD;
-                q->value = value * period_words[i].months;
-                q->noun = g_strdup (period_words[i].word[strlen (period_words[i].word) - 1] == 's'
-                                    ? period_words[i].word
-                                    : period_words[i].word);
-                p = w + strlen (period_words[i].word);
-                decided = TRUE;
-                break;
-              }
+          q->kind = WF_QUERY_KIND_PERIOD;
+          q->value = value * months;
+          q->noun = g_strdup (noun);
+          decided = TRUE;
         }
-      if (!decided && !currency)
+      if (!decided && !currency && match_count (p, &noun, &p))
         {
-          const char *w = skip_spaces (p);
-
-          /* "3 more staff", "200 paying customers": allow one word in between. */
-          for (i = 0; i < G_N_ELEMENTS (count_nouns) && !decided; i++)
-            {
-              const char *after = w;
-              int hop;
-
-              for (hop = 0; hop < 2 && !decided; hop++)
-                {
-                  if (starts_word (after, count_nouns[i].word) &&
-                      g_strcmp0 (count_nouns[i].word, "new") != 0)
-                    {
-                      q->kind = WF_QUERY_KIND_COUNT;
-                      q->value = value;
-                      q->noun = g_strdup (count_nouns[i].word);
-                      p = after + strlen (count_nouns[i].word);
-                      decided = TRUE;
-                    }
-                  while (g_ascii_isalpha (*after) || *after == '-')
-                    after++;
-                  after = skip_spaces (after);
-                }
-            }
+          q->kind = WF_QUERY_KIND_COUNT;
+          q->value = value;
+          q->noun = g_strdup (noun);
+          decided = TRUE;
         }
       if (!decided)
         {
@@ -1578,7 +1671,8 @@ rephrase (WfIntent             intent,
                         i == WF_SLOT_CUSTOMER_LOSS || i == WF_SLOT_DISCOUNT_RATE ||
                         i == WF_SLOT_MARGIN || i == WF_SLOT_MARKUP || i == WF_SLOT_OVERHEAD_RATE;
       gboolean is_money = !is_pct && i != WF_SLOT_TERM_MONTHS && i != WF_SLOT_UNITS &&
-                          i != WF_SLOT_CUSTOMERS && i != WF_SLOT_HEADCOUNT && i != WF_SLOT_LEAD_DAYS;
+                          i != WF_SLOT_CUSTOMERS && i != WF_SLOT_HEADCOUNT && i != WF_SLOT_LEAD_DAYS &&
+                          i != WF_SLOT_DSO_DAYS && i != WF_SLOT_DIO_DAYS && i != WF_SLOT_DPO_DAYS;
 
       if (isnan (p->values[i]))
         continue;
