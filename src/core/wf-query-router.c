@@ -939,12 +939,26 @@ static const IntentWord intent_words[] = {
 /* Words that make a question financial at all (for general_model and refusal). */
 static const char *finance_lexicon[] = {
   "money", "cash", "profit", "revenue", "price", "pricing", "cost", "costs", "invest", "budget",
-  "tax", "interest", "rate", "loan", "salary", "business", "sales", "expense", "expenses",
-  "dollar", "income", "customer", "margin", "spend", "pay", "afford", "debt", "finance",
-  "financial", "forecast", "valuation", "equity", "shares", "dividend", "rent", "payroll",
-  "invoice", "bank", "fund", "return", "capital", "budget", "wage", "fee", "subscription",
-  "inflation", "currency", "earn", "worth", "$", "\xe2\x82\xac", "\xc2\xa3", "roi",
-  "ebitda", "p&l", "balance sheet", "lease", "buy", "sell", "overhead", "quote",
+  "tax", "loan", "salary", "business", "sales", "expense", "expenses",
+  "dollar", "income", "margin", "afford", "debt", "finance",
+  "financial", "forecast", "valuation", "equity", "dividend", "rent", "payroll",
+  "invoice", "wage", "fee", "subscription", "inflation", "roi", "apr", "mortgage", "overdraft",
+  "ebitda", "p&l", "balance sheet", "lease", "overhead", "savings", "cash flow",
+  "$", "\xe2\x82\xac", "\xc2\xa3",
+  /* Words below are weak alone, strong in these phrases. */
+  "working capital", "cost of capital", "capital expenditure", "capex", "raise capital",
+  "raising capital", "capital gains", "venture capital", "share capital", "capital investment",
+  "interest rate", "compound interest", "interest-free", "interest free", "pay interest",
+  "return on investment", "rate of return", "tax return", "exchange rate", "bank account",
+  "bank balance", "pay off", "pay back", "get paid", "pay rise", "pay suppliers", "pay my staff",
+};
+
+/* Words that are about money only in context: "the capital of France", "no
+ * interest in football", "when do you return", "pay attention". Alone, with
+ * no amount and no strong word, they do not make a question financial. */
+static const char *weak_lexicon[] = {
+  "capital", "interest", "return", "rate", "worth", "buy", "sell", "fund", "bank", "shares",
+  "quote", "currency", "earn", "spend", "pay", "customer", "spending", "paid", "bucks", "grand",
 };
 
 /* Requests the product must never try to do. */
@@ -2313,7 +2327,9 @@ route_question (const char            *text,
   int scores[WF_INTENT_LAST];
   int best = WF_INTENT_NONE;
   int second_score = 0;
-  int lexicon_hits = 0;
+  int lexicon_hits = 0;          /* strong money words and phrases */
+  int weak_hits = 0;             /* words that are about money only in context */
+  gboolean has_amount = FALSE;   /* money, a percentage, a count or a named currency */
   guint n_words;
   guint i;
 
@@ -2389,6 +2405,20 @@ route_question (const char            *text,
   for (i = 0; i < G_N_ELEMENTS (finance_lexicon); i++)
     if (contains_word (lower, finance_lexicon[i]))
       lexicon_hits++;
+  for (i = 0; i < G_N_ELEMENTS (weak_lexicon); i++)
+    if (contains_word (lower, weak_lexicon[i]))
+      weak_hits++;
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+
+      /* "9,125 units", "40 customers" are a business's numbers too. */
+      if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT ||
+          q->kind == WF_QUERY_KIND_COUNT)
+        has_amount = TRUE;
+    }
+  if (*currency != '\0')
+    has_amount = TRUE;
 
   /* A short follow-up with no strong intent of its own continues the last turn. */
   if (context->previous_intent > WF_INTENT_NONE && context->previous_intent < WF_INTENT_GENERAL_MODEL &&
@@ -2416,6 +2446,10 @@ route_question (const char            *text,
     {
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, WF_INTENT_GENERAL_MODEL, route->params);
+      /* "what is the capital of France": a weak word counts only next to an
+       * amount or a strong money word. */
+      if (lexicon_hits > 0 || has_amount)
+        lexicon_hits += weak_hits;
       if (lexicon_hits >= 2 || (lexicon_hits >= 1 && quantities->len > 0))
         {
           route->intent = WF_INTENT_GENERAL_MODEL;
@@ -2441,19 +2475,8 @@ route_question (const char            *text,
       route->params->focus = detect_focus (lower, route->intent);
       /* A weak pattern ("last", "save") in a sentence with no money word and
        * no amount is not a financial question. */
-      if (scores[best] <= 2 && lexicon_hits == 0)
-        {
-          gboolean has_amount = FALSE;
-
-          for (i = 0; i < quantities->len; i++)
-            {
-              WfQuantity *q = g_ptr_array_index (quantities, i);
-              if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT)
-                has_amount = TRUE;
-            }
-          if (!has_amount)
-            route->confidence = MIN (route->confidence, 0.2);
-        }
+      if (scores[best] <= 2 && lexicon_hits + weak_hits == 0 && !has_amount)
+        route->confidence = MIN (route->confidence, 0.2);
     }
 
   if (route->confidence >= context->route_threshold)
