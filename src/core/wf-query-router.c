@@ -1347,7 +1347,7 @@ normalise_money (WfSlot            slot,
 }
 
 static gboolean
-window_has_any (const char  *window,
+has_any (const char  *window,
                 const char **words)
 {
   int i;
@@ -1356,6 +1356,219 @@ window_has_any (const char  *window,
     if (contains_word (window, words[i]))
       return TRUE;
   return FALSE;
+}
+
+/* The text between quantity I and its neighbours: BEFORE from the previous
+ * one (at most 60 bytes, cut at a sentence end), AFTER up to the next one (at
+ * most 40 bytes). */
+static void
+quantity_windows (const char  *lower,
+                  GPtrArray   *quantities,
+                  guint        i,
+                  char       **out_before,
+                  char       **out_after)
+{
+  WfQuantity *q = g_ptr_array_index (quantities, i);
+  int len = (int) strlen (lower);
+  int window_start = i > 0 ? ((WfQuantity *) g_ptr_array_index (quantities, i - 1))->end : 0;
+  int after_end = i + 1 < quantities->len
+                  ? ((WfQuantity *) g_ptr_array_index (quantities, i + 1))->start
+                  : len;
+  char *before;
+  int j;
+
+  /* Offsets come from the same text; clamp anyway so a mismatch can
+   * never read outside it. */
+  after_end = CLAMP (after_end, 0, len);
+  if (q->end > after_end)
+    after_end = q->end = MIN (q->end, len);
+  window_start = MAX (window_start, q->start - 60);
+  window_start = CLAMP (window_start, 0, q->start);
+  /* A clause boundary ends the before-window: "…, and rent is" */
+  before = g_strndup (lower + window_start, q->start - window_start);
+  for (j = (int) strlen (before) - 1; j >= 0; j--)
+    if (before[j] == '.' || before[j] == ';' || before[j] == '?' || before[j] == '!')
+      {
+        memmove (before, before + j + 1, strlen (before + j + 1) + 1);
+        break;
+      }
+  *out_before = before;
+  *out_after = g_strndup (lower + q->end, MIN (after_end - q->end, 40));
+}
+
+/* The role the wording gives a percentage, before any intent mapping. */
+static int
+percent_role (const char *before,
+              const char *after)
+{
+  int role = leading_role (after, percent_after, G_N_ELEMENTS (percent_after));
+
+  if (role < 0)
+    role = nearest_role (before, percent_before, G_N_ELEMENTS (percent_before), NULL);
+  return role;
+}
+
+/* ---- shapes -------------------------------------------------------------- */
+
+/* What the amounts of a question look like, whatever its words: a lump sum and
+ * an amount every year is an investment; one lump sum, an interest rate and a
+ * period is money growing at interest. Owners often give the numbers and
+ * leave the name of the calculation out. */
+typedef struct
+{
+  guint lump;               /* money (or a plain number) given once */
+  guint lump_money;         /* of which written as money */
+  guint periodic;           /* money a month, a year or a day */
+  guint monthly;            /* of which a month */
+  guint percents;
+  guint rate_percents;      /* worded as interest, a return, a discount rate, or bare ("at 6%") */
+  guint other_percents;     /* worded as growth, a price change, a loss, a margin… */
+  guint monthly_percents;
+  guint apr_percents;       /* "7% APR" */
+  guint periods;            /* months, quarters, years: not days */
+  guint counts;
+} Shape;
+
+static void
+shape_of (const char *lower,
+          GPtrArray  *quantities,
+          Shape      *shape)
+{
+  guint i;
+
+  memset (shape, 0, sizeof *shape);
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      int role;
+
+      switch (q->kind)
+        {
+        case WF_QUERY_KIND_MONEY:
+        case WF_QUERY_KIND_NUMBER:
+          /* "in 2030" is a date, not an amount. */
+          if (q->kind == WF_QUERY_KIND_NUMBER && q->value >= 1900 && q->value <= 2100)
+            break;
+          if (q->per_month || q->per_year || q->per_day)
+            {
+              shape->periodic++;
+              if (q->per_month)
+                shape->monthly++;
+            }
+          else
+            {
+              shape->lump++;
+              if (q->kind == WF_QUERY_KIND_MONEY)
+                shape->lump_money++;
+            }
+          break;
+        case WF_QUERY_KIND_PERCENT:
+          quantity_windows (lower, quantities, i, &before, &after);
+          role = percent_role (before, after);
+          shape->percents++;
+          if (role < 0 || role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE)
+            shape->rate_percents++;
+          else
+            shape->other_percents++;
+          if (q->per_month)
+            shape->monthly_percents++;
+          if (starts_word (skip_spaces (after), "apr"))
+            shape->apr_percents++;
+          break;
+        case WF_QUERY_KIND_PERIOD:
+          if (!g_str_has_prefix (q->noun, "day"))
+            shape->periods++;
+          break;
+        case WF_QUERY_KIND_COUNT:
+          shape->counts++;
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static void
+score_shapes (const char *lower,
+              GPtrArray  *quantities,
+              int         scores[WF_INTENT_LAST])
+{
+  static const char *discounting[] = {
+    "discount rate", "cost of capital", "hurdle", "wacc", "required return", "required rate",
+    "opportunity cost", "discounted at", NULL,
+  };
+  static const char *should[] = {
+    "should i", "should we", "good investment", "worth it", "is it worth", "worth doing",
+    "make sense", "makes sense", "good idea", "good deal", NULL,
+  };
+  /* A business's own figures grow; money at a rate earns interest. */
+  static const char *business_nouns[] = {
+    "revenue", "sales", "turnover", "customers", "clients", "users", "subscribers", "profit",
+    "profits", "members", "orders", "visitors", "followers", "traffic", "downloads", "headcount",
+    NULL,
+  };
+  static const char *repayment[] = {
+    "payment", "payments", "repayment", "repayments", "instalment", "instalments", "installment",
+    "installments", NULL,
+  };
+  static const char *per_month_asked[] = { "monthly", "a month", "per month", "/mo", NULL };
+  static const char *how_long[] = {
+    "how long", "how many months", "how many years", "how many payments", "how soon", "when will",
+    "when can", "when do", "when does", "when is", "when would", NULL,
+  };
+  Shape shape;
+  int loans = scores[WF_INTENT_LOAN_PAYMENT] + scores[WF_INTENT_LOAN_PAYOFF];
+  int other = 0;
+  int i;
+
+  shape_of (lower, quantities, &shape);
+
+  /* Investment appraisal: a cost now, money every year, and a rate to
+   * discount it at ("my cost of capital is 8%") or a should-I. */
+  if (shape.lump >= 1 && shape.periodic >= 1 && scores[WF_INTENT_PAYBACK] == 0 && loans == 0)
+    {
+      if (has_any (lower, discounting))
+        scores[WF_INTENT_NPV_IRR] += 3;
+      else if (shape.rate_percents >= 1 && shape.periods >= 1 && has_any (lower, should))
+        scores[WF_INTENT_NPV_IRR] += 3;
+    }
+
+  /* A loan in figures: "15,000 bucks, 4 years, 7% APR - monthly?" */
+  if (shape.lump_money == 1 && shape.periodic == 0 && shape.rate_percents >= 1 && shape.periods >= 1 &&
+      shape.other_percents == 0 && scores[WF_INTENT_SAVINGS_GROWTH] == 0 &&
+      scores[WF_INTENT_TIME_VALUE] == 0 && !contains_word (lower, "compound") &&
+      (shape.apr_percents >= 1 || has_any (lower, repayment) || has_any (lower, per_month_asked)))
+    scores[WF_INTENT_LOAN_PAYMENT] += 3;
+
+  /* A balance, an interest rate and a monthly payment, and "how long". */
+  if (shape.lump_money >= 1 && shape.monthly == 1 && shape.periodic == 1 && shape.rate_percents >= 1 &&
+      shape.other_percents == 0 && scores[WF_INTENT_SAVINGS_GROWTH] == 0 && has_any (lower, how_long))
+    scores[WF_INTENT_LOAN_PAYOFF] += 3;
+
+  /* "1.5% a month, what's that a year?": only a monthly rate. */
+  if (shape.percents == 1 && shape.monthly_percents == 1 && shape.lump == 0 && shape.periodic == 0 &&
+      loans == 0)
+    scores[WF_INTENT_RATE_CONVERSION] += 3;
+
+  /* A business's figures growing by a percentage. */
+  if (scores[WF_INTENT_GROWTH] > 0 && shape.lump >= 1 && shape.percents >= 1 && shape.periodic == 0 &&
+      has_any (lower, business_nouns))
+    scores[WF_INTENT_GROWTH] += 2;
+
+  /* One lump sum, one interest rate, a period and nothing else: what the money
+   * becomes (or is worth today). Savings and growth words lose to this: the
+   * savings template would add monthly deposits nobody mentioned. */
+  for (i = WF_INTENT_NONE + 1; i < WF_INTENT_GENERAL_MODEL; i++)
+    if (i != WF_INTENT_GROWTH && i != WF_INTENT_SAVINGS_GROWTH && i != WF_INTENT_TIME_VALUE &&
+        i != WF_INTENT_RATE_CONVERSION)
+      other = MAX (other, scores[i]);
+  if (other == 0 && shape.lump == 1 && shape.periodic == 0 && shape.percents == 1 &&
+      shape.rate_percents == 1 && shape.periods >= 1 && shape.counts == 0 &&
+      !has_any (lower, business_nouns))
+    scores[WF_INTENT_TIME_VALUE] = MAX (MAX (scores[WF_INTENT_TIME_VALUE], 4),
+                                        MAX (scores[WF_INTENT_GROWTH], scores[WF_INTENT_SAVINGS_GROWTH]) + 1);
 }
 
 static void
@@ -1373,32 +1586,11 @@ assign_roles (const char    *lower,
   for (i = 0; i < quantities->len; i++)
     {
       WfQuantity *q = g_ptr_array_index (quantities, i);
-      int window_start = i > 0 ? ((WfQuantity *) g_ptr_array_index (quantities, i - 1))->end : 0;
-      int after_end = i + 1 < quantities->len
-                      ? ((WfQuantity *) g_ptr_array_index (quantities, i + 1))->start
-                      : (int) strlen (lower);
       g_autofree char *before = NULL;
       g_autofree char *after = NULL;
       int role = -1;
-      int j;
 
-      /* Offsets come from the same text; clamp anyway so a mismatch can
-       * never read outside it. */
-      after_end = CLAMP (after_end, 0, (int) strlen (lower));
-      if (q->end > after_end)
-        after_end = q->end = MIN (q->end, (int) strlen (lower));
-      window_start = MAX (window_start, q->start - 60);
-      window_start = CLAMP (window_start, 0, q->start);
-      /* A clause boundary ends the before-window: "…, and rent is" */
-      before = g_strndup (lower + window_start, q->start - window_start);
-      for (j = (int) strlen (before) - 1; j >= 0; j--)
-        if (before[j] == '.' || before[j] == ';' || before[j] == '?' || before[j] == '!')
-          {
-            memmove (before, before + j + 1, strlen (before + j + 1) + 1);
-            break;
-          }
-      after = g_strndup (lower + q->end, MIN (after_end - q->end, 40));
-
+      quantity_windows (lower, quantities, i, &before, &after);
       assigned[i].q = q;
       switch (q->kind)
         {
@@ -1413,10 +1605,8 @@ assign_roles (const char    *lower,
             role = -1;
           break;
         case WF_QUERY_KIND_PERCENT:
-          role = leading_role (after, percent_after, G_N_ELEMENTS (percent_after));
-          if (role < 0)
-            role = nearest_role (before, percent_before, G_N_ELEMENTS (percent_before), NULL);
-          if (role == WF_SLOT_PRICE_CHANGE && window_has_any (before, negative_words))
+          role = percent_role (before, after);
+          if (role == WF_SLOT_PRICE_CHANGE && has_any (before, negative_words))
             q->value = -fabs (q->value);
           break;
         case WF_QUERY_KIND_COUNT:
@@ -1539,10 +1729,28 @@ detect_focus (const char *lower,
         return g_strdup ("cagr");
       return NULL;
     case WF_INTENT_TIME_VALUE:
-      if (contains_word (lower, "future value") || contains_word (lower, "will it be worth") ||
-          contains_word (lower, "be worth in"))
-        return g_strdup ("fv");
-      return g_strdup ("pv");
+      {
+        /* Money today, later: "worth in 5 years", "grow to", "if I invest". Money
+         * later, today: "worth today", "in today's money", and inflation, which
+         * asks what a sum will still buy. */
+        static const char *today[] = {
+          "present value", "worth today", "today's", "todays", "worth now", "inflation", "discount",
+          "received in", "receive in", "get in", NULL,
+        };
+        static const char *later[] = {
+          "worth in", "be worth", "grow to", "grow into", "grows to", "turn into", "become", "will i have",
+          "will we have", "will it be", "end up", "invest", "compound", "how much will", "earn", "put in",
+          "leave it", NULL,
+        };
+
+        if (contains_word (lower, "future value"))
+          return g_strdup ("fv");
+        if (has_any (lower, today))
+          return g_strdup ("pv");
+        if (has_any (lower, later))
+          return g_strdup ("fv");
+        return g_strdup ("pv");
+      }
     case WF_INTENT_RATE_CONVERSION:
       if (contains_word (lower, "to apr") || contains_word (lower, "into apr") ||
           contains_word (lower, "nominal"))
@@ -2396,6 +2604,7 @@ route_question (const char            *text,
       return g_steal_pointer (&route);
     }
   score_intents (lower, scores);
+  score_shapes (lower, quantities, scores);
   for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
     if (scores[i] > scores[best])
       best = (int) i;
