@@ -934,6 +934,32 @@ static const IntentWord intent_words[] = {
   { "compound interest", WF_INTENT_SAVINGS_GROWTH, 3 }, { "how much will i have", WF_INTENT_SAVINGS_GROWTH, 3 },
   { "will it grow to", WF_INTENT_SAVINGS_GROWTH, 3 }, { "invest", WF_INTENT_SAVINGS_GROWTH, 1 },
   { "emergency fund", WF_INTENT_SAVINGS_GROWTH, 3 },
+  /* The way owners say it, not the textbook name. */
+  { "interest do i pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "interest will i pay", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "interest would i pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "interest do we pay", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "interest will we pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "pay in interest", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "overdraft", WF_INTENT_LOAN_PAYOFF, 2 }, { "to clear", WF_INTENT_LOAN_PAYOFF, 2 },
+  { "as an annual rate", WF_INTENT_RATE_CONVERSION, 4 }, { "annual rate is that", WF_INTENT_RATE_CONVERSION, 4 },
+  { "annual equivalent", WF_INTENT_RATE_CONVERSION, 4 }, { "a year is that", WF_INTENT_RATE_CONVERSION, 3 },
+  { "annualised", WF_INTENT_RATE_CONVERSION, 3 }, { "annualized", WF_INTENT_RATE_CONVERSION, 3 },
+  { "where will we be", WF_INTENT_GROWTH, 2 }, { "where will it be", WF_INTENT_GROWTH, 2 },
+  { "prices up", WF_INTENT_PRICE_CHANGE, 4 }, { "price up", WF_INTENT_PRICE_CHANGE, 4 },
+  { "prices down", WF_INTENT_PRICE_CHANGE, 4 }, { "price down", WF_INTENT_PRICE_CHANGE, 4 },
+  { "raise the price", WF_INTENT_PRICE_CHANGE, 4 }, { "put up prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "price hike", WF_INTENT_PRICE_CHANGE, 4 }, { "up my prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "run out", WF_INTENT_CASH_RUNWAY, 4 }, { "running out", WF_INTENT_CASH_RUNWAY, 4 },
+  { "for themselves", WF_INTENT_PAYBACK, 5 }, { "paid back", WF_INTENT_PAYBACK, 4 },
+  { "pays back", WF_INTENT_PAYBACK, 4 }, { "pay itself off", WF_INTENT_PAYBACK, 5 },
+  { "money back", WF_INTENT_PAYBACK, 4 }, { "earn it back", WF_INTENT_PAYBACK, 4 },
+  { "conversion cycle", WF_INTENT_WORKING_CAPITAL, 4 }, { "cash cycle", WF_INTENT_WORKING_CAPITAL, 4 },
+  { "cash tied up", WF_INTENT_WORKING_CAPITAL, 3 }, { "debtor days", WF_INTENT_WORKING_CAPITAL, 5 },
+  { "creditor days", WF_INTENT_WORKING_CAPITAL, 5 }, { "days of stock", WF_INTENT_WORKING_CAPITAL, 3 },
+  { "days of inventory", WF_INTENT_WORKING_CAPITAL, 3 }, { "pay suppliers", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "pay our suppliers", WF_INTENT_WORKING_CAPITAL, 2 }, { "pay my suppliers", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "customers pay in", WF_INTENT_WORKING_CAPITAL, 2 }, { "get paid in", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "get paid after", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "reorder", WF_INTENT_INVENTORY, 4 }, { "run out of stock", WF_INTENT_INVENTORY, 5 },
+  { "run out of inventory", WF_INTENT_INVENTORY, 5 },
 };
 
 /* Words that make a question financial at all (for general_model and refusal). */
@@ -1032,6 +1058,16 @@ score_intents (const char *lower,
     scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
   if (scores[WF_INTENT_TIME_VALUE] >= 4)
     scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 2);
+  /* "how much interest will I earn" is money growing, not a loan. */
+  if (scores[WF_INTENT_LOAN_PAYMENT] > 0 && contains_word (lower, "interest") &&
+      !contains_word (lower, "loan") && !contains_word (lower, "borrow") &&
+      (contains_word (lower, "earn") || contains_word (lower, "earning") || contains_word (lower, "savings") ||
+       contains_word (lower, "deposit") || contains_word (lower, "invest")))
+    scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
+  /* "run out of stock" is about ordering, not cash. */
+  if (scores[WF_INTENT_INVENTORY] >= 5 && scores[WF_INTENT_CASH_RUNWAY] > 0 &&
+      !contains_word (lower, "cash") && !contains_word (lower, "money"))
+    scores[WF_INTENT_CASH_RUNWAY] = 0;
 }
 
 /* ---- per-intent role mapping -------------------------------------------- */
