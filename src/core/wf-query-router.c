@@ -484,9 +484,12 @@ parse_number (const char *s,
     }
   buf[n] = '\0';
   *out_value = g_ascii_strtod (buf, NULL);
-  /* A number too long for the buffer: skip the rest of its digits. */
-  while (g_ascii_isdigit (*p) || *p == '.' || *p == ',')
-    p++;
+  /* A number too long for the buffer: skip the rest of its digits. Not the
+   * comma or full stop after a number ("DSO of 45, DIO of 30"): what
+   * follows it is another clause. */
+  if (n == sizeof buf - 1)
+    while (g_ascii_isdigit (*p) || *p == '.' || *p == ',')
+      p++;
   return p;
 }
 
@@ -811,25 +814,40 @@ leading_role (const char     *window,
   const char *w = window;
   guint i;
 
+  /* Not across a clause: in "80k, payables 50k" the 80k is not payables. */
   while (*w != '\0' && !g_ascii_isalnum (*w))
-    w++;
-  /* Skip filler: "a 40k van loan", "$500 on my card". */
+    {
+      if (strchr (",;.:?!", *w) != NULL)
+        return -1;
+      w++;
+    }
+  /* Skip filler: "a 40k van loan", "$12k credit card balance"; but not a
+   * linking word: in "80k with cogs of 600k" the 80k is not the cogs. */
   for (i = 0; i < n_words; i++)
     {
+      static const char *links[] = { "with", "and", "but", "or", "plus", "for", "at", "to", "from",
+                                     "is", "are", "was", "while", "if", "then", NULL };
       size_t len = strlen (words[i].word);
-      const char *candidates[4];
+      const char *candidates[4] = { NULL, };
       const char *next = w;
       guint c;
 
       candidates[0] = w;
       for (c = 1; c < 3; c++)
         {
+          guint k;
+          gboolean link = FALSE;
+
+          for (k = 0; links[k] != NULL; k++)
+            if (starts_word (next, links[k]))
+              link = TRUE;
+          if (link)
+            break;
           while (g_ascii_isalpha (*next) || *next == '-')
             next++;
           next = skip_spaces (next);
           candidates[c] = next;
         }
-      candidates[3] = NULL;
       for (c = 0; candidates[c] != NULL; c++)
         if (strncmp (candidates[c], words[i].word, len) == 0 && !g_ascii_isalpha (candidates[c][len]) &&
             len > best_len)
@@ -1268,6 +1286,7 @@ fill_order (WfIntent      intent,
   static const WfSlot dep_money[] = { WF_SLOT_INVESTMENT, WF_SLOT_SALVAGE, WF_SLOT_LAST };
   static const WfSlot wc_money[] = { WF_SLOT_REVENUE, WF_SLOT_RECEIVABLES, WF_SLOT_COGS,
                                      WF_SLOT_INVENTORY, WF_SLOT_PAYABLES, WF_SLOT_LAST };
+  static const WfSlot wc_days[] = { WF_SLOT_DSO_DAYS, WF_SLOT_DIO_DAYS, WF_SLOT_DPO_DAYS, WF_SLOT_LAST };
   static const WfSlot inv_money[] = { WF_SLOT_ORDER_COST, WF_SLOT_HOLDING_COST, WF_SLOT_LAST };
   static const WfSlot inv_units[] = { WF_SLOT_UNITS, WF_SLOT_LAST };
   gboolean monthly = q->per_month;
@@ -1330,6 +1349,9 @@ fill_order (WfIntent      intent,
         return dep_money;
       return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
     case WF_INTENT_WORKING_CAPITAL:
+      /* Days with no word to place them: in the order the measures are named. */
+      if (kind == WF_QUERY_KIND_PERIOD)
+        return wc_days;
       return kind == WF_QUERY_KIND_MONEY ? wc_money : none;
     case WF_INTENT_INVENTORY:
       if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
@@ -1392,6 +1414,93 @@ has_any (const char  *window,
     if (contains_word (window, words[i]))
       return TRUE;
   return FALSE;
+}
+
+/* Working-capital days given directly: "customers pay in 45 days", "30 days
+ * of stock", "we pay suppliers in 60", "DSO of 45". */
+static const RoleWord days_before[] = {
+  { "customers pay", WF_SLOT_DSO_DAYS }, { "clients pay", WF_SLOT_DSO_DAYS },
+  { "customers take", WF_SLOT_DSO_DAYS }, { "clients take", WF_SLOT_DSO_DAYS },
+  { "customers", WF_SLOT_DSO_DAYS }, { "clients", WF_SLOT_DSO_DAYS }, { "debtors", WF_SLOT_DSO_DAYS },
+  { "get paid", WF_SLOT_DSO_DAYS }, { "gets paid", WF_SLOT_DSO_DAYS }, { "getting paid", WF_SLOT_DSO_DAYS },
+  { "paid after", WF_SLOT_DSO_DAYS }, { "paid within", WF_SLOT_DSO_DAYS }, { "collect", WF_SLOT_DSO_DAYS },
+  { "collection", WF_SLOT_DSO_DAYS }, { "collections", WF_SLOT_DSO_DAYS }, { "invoices", WF_SLOT_DSO_DAYS },
+  { "receivable", WF_SLOT_DSO_DAYS }, { "receivables", WF_SLOT_DSO_DAYS }, { "debtor days", WF_SLOT_DSO_DAYS },
+  { "dso", WF_SLOT_DSO_DAYS }, { "days sales outstanding", WF_SLOT_DSO_DAYS },
+  { "inventory", WF_SLOT_DIO_DAYS }, { "stock", WF_SLOT_DIO_DAYS }, { "hold", WF_SLOT_DIO_DAYS },
+  { "holds", WF_SLOT_DIO_DAYS }, { "sits", WF_SLOT_DIO_DAYS }, { "shelf", WF_SLOT_DIO_DAYS },
+  { "shelves", WF_SLOT_DIO_DAYS }, { "warehouse", WF_SLOT_DIO_DAYS }, { "dio", WF_SLOT_DIO_DAYS },
+  { "days inventory outstanding", WF_SLOT_DIO_DAYS }, { "inventory days", WF_SLOT_DIO_DAYS },
+  { "stock days", WF_SLOT_DIO_DAYS },
+  { "suppliers", WF_SLOT_DPO_DAYS }, { "supplier", WF_SLOT_DPO_DAYS }, { "vendors", WF_SLOT_DPO_DAYS },
+  { "vendor", WF_SLOT_DPO_DAYS }, { "creditors", WF_SLOT_DPO_DAYS }, { "payables", WF_SLOT_DPO_DAYS },
+  { "payable", WF_SLOT_DPO_DAYS }, { "suppliers get paid", WF_SLOT_DPO_DAYS }, { "creditor days", WF_SLOT_DPO_DAYS },
+  { "dpo", WF_SLOT_DPO_DAYS }, { "days payables outstanding", WF_SLOT_DPO_DAYS },
+};
+
+/* Right after the number, with nothing but spaces between. */
+static const RoleWord days_after[] = {
+  { "of stock", WF_SLOT_DIO_DAYS }, { "of inventory", WF_SLOT_DIO_DAYS }, { "in stock", WF_SLOT_DIO_DAYS },
+  { "in inventory", WF_SLOT_DIO_DAYS }, { "inventory", WF_SLOT_DIO_DAYS }, { "stock", WF_SLOT_DIO_DAYS },
+  { "worth of stock", WF_SLOT_DIO_DAYS }, { "worth of inventory", WF_SLOT_DIO_DAYS },
+  { "on the shelf", WF_SLOT_DIO_DAYS }, { "inventory outstanding", WF_SLOT_DIO_DAYS }, { "dio", WF_SLOT_DIO_DAYS },
+  { "to collect", WF_SLOT_DSO_DAYS }, { "to get paid", WF_SLOT_DSO_DAYS }, { "sales outstanding", WF_SLOT_DSO_DAYS },
+  { "receivable", WF_SLOT_DSO_DAYS }, { "dso", WF_SLOT_DSO_DAYS },
+  { "to pay suppliers", WF_SLOT_DPO_DAYS }, { "to pay our suppliers", WF_SLOT_DPO_DAYS },
+  { "to pay my suppliers", WF_SLOT_DPO_DAYS }, { "payables outstanding", WF_SLOT_DPO_DAYS },
+  { "payable", WF_SLOT_DPO_DAYS }, { "dpo", WF_SLOT_DPO_DAYS },
+};
+
+static int
+days_role (const char *before,
+           const char *after)
+{
+  const char *a = after;
+  size_t best_len = 0;
+  int role = -1;
+  guint i;
+
+  while (*a == ' ' || *a == '\'')
+    a++;
+  for (i = 0; i < G_N_ELEMENTS (days_after); i++)
+    {
+      size_t len = strlen (days_after[i].word);
+
+      if (len > best_len && strncmp (a, days_after[i].word, len) == 0 && !g_ascii_isalpha (a[len]))
+        {
+          role = (int) days_after[i].slot;
+          best_len = len;
+        }
+    }
+  if (role < 0)
+    role = nearest_role (before, days_before, G_N_ELEMENTS (days_before), NULL);
+  return role;
+}
+
+/* A working-capital period in days: "6 weeks" is 42, "2 months" 60. */
+static double
+days_value (const WfQuantity *q)
+{
+  if (q->kind != WF_QUERY_KIND_PERIOD || q->noun == NULL || g_str_has_prefix (q->noun, "day"))
+    return q->raw;
+  if (g_str_has_prefix (q->noun, "week"))
+    return q->raw * 7;
+  if (g_str_has_prefix (q->noun, "mo"))
+    return q->raw * 30;
+  if (g_str_has_prefix (q->noun, "quarter"))
+    return q->raw * 91;
+  return q->raw * 365;
+}
+
+/* Days or weeks; or, in a question that speaks of days, a small bare number
+ * ("45, 30 and 60 days"). */
+static gboolean
+is_days (const WfQuantity *q,
+         const char       *lower)
+{
+  if (q->kind == WF_QUERY_KIND_PERIOD)
+    return q->noun != NULL && (g_str_has_prefix (q->noun, "day") || g_str_has_prefix (q->noun, "week"));
+  return q->kind == WF_QUERY_KIND_NUMBER && q->value <= 730 && contains_word (lower, "days");
 }
 
 /* The text between quantity I and its neighbours: BEFORE from the previous
@@ -1628,44 +1737,50 @@ assign_roles (const char    *lower,
 
       quantity_windows (lower, quantities, i, &before, &after);
       assigned[i].q = q;
-      switch (q->kind)
-        {
-        case WF_QUERY_KIND_MONEY:
-          role = leading_role (after, money_after, G_N_ELEMENTS (money_after));
-          if (role < 0)
-            role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
-          break;
-        case WF_QUERY_KIND_NUMBER:
-          role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
-          if (role == WF_SLOT_TARGET_AMOUNT || role == WF_SLOT_AMOUNT)
-            role = -1;
-          break;
-        case WF_QUERY_KIND_PERCENT:
-          role = percent_role (before, after);
-          if (role == WF_SLOT_PRICE_CHANGE && has_any (before, negative_words))
-            q->value = -fabs (q->value);
-          break;
-        case WF_QUERY_KIND_COUNT:
+      /* Days in a working-capital question say which measure they are; days
+       * with no word to place them are filled below in order: DSO, DIO, DPO. */
+      if (intent == WF_INTENT_WORKING_CAPITAL &&
+          ((q->kind == WF_QUERY_KIND_NUMBER && q->value <= 730) || q->kind == WF_QUERY_KIND_PERIOD))
+        role = days_role (before, after);
+      if (role < 0 && !(intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower)))
+        switch (q->kind)
           {
-            guint k;
-
-            for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
-              if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
-                role = (int) count_nouns[k].slot;
-          }
-          break;
-        case WF_QUERY_KIND_PERIOD:
-          if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0)
-            role = WF_SLOT_LEAD_DAYS;
-          else if (!period_taken)
+          case WF_QUERY_KIND_MONEY:
+            role = leading_role (after, money_after, G_N_ELEMENTS (money_after));
+            if (role < 0)
+              role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+            break;
+          case WF_QUERY_KIND_NUMBER:
+            role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+            if (role == WF_SLOT_TARGET_AMOUNT || role == WF_SLOT_AMOUNT)
+              role = -1;
+            break;
+          case WF_QUERY_KIND_PERCENT:
+            role = percent_role (before, after);
+            if (role == WF_SLOT_PRICE_CHANGE && has_any (before, negative_words))
+              q->value = -fabs (q->value);
+            break;
+          case WF_QUERY_KIND_COUNT:
             {
-              role = WF_SLOT_TERM_MONTHS;
-              period_taken = TRUE;
+              guint k;
+
+              for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
+                if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
+                  role = (int) count_nouns[k].slot;
             }
-          break;
-        default:
-          break;
-        }
+            break;
+          case WF_QUERY_KIND_PERIOD:
+            if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0)
+              role = WF_SLOT_LEAD_DAYS;
+            else if (!period_taken)
+              {
+                role = WF_SLOT_TERM_MONTHS;
+                period_taken = TRUE;
+              }
+            break;
+          default:
+            break;
+          }
       if (role >= 0)
         role = (int) remap_slot (intent, (WfSlot) role);
       /* In an investment question the amount "a year" / "a month" is the
@@ -1702,6 +1817,8 @@ assign_roles (const char    *lower,
             v = normalise_money ((WfSlot) role, intent, q);
           if (role == WF_SLOT_LEAD_DAYS)
             v = q->raw * (g_str_has_prefix (q->noun, "week") ? 7.0 : 1.0);
+          if (role == WF_SLOT_DSO_DAYS || role == WF_SLOT_DIO_DAYS || role == WF_SLOT_DPO_DAYS)
+            v = days_value (q);
           if (q->kind == WF_QUERY_KIND_PERCENT && (role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE) &&
               q->per_month)
             {
@@ -1719,9 +1836,12 @@ assign_roles (const char    *lower,
       const WfSlot *order;
       int k;
 
-      if (assigned[i].slot >= 0 || q->kind == WF_QUERY_KIND_PERIOD)
+      if (assigned[i].slot >= 0 || (q->kind == WF_QUERY_KIND_PERIOD &&
+                                    !(intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower))))
         continue;
-      order = fill_order (intent, q->kind, q);
+      /* "45, 30 and 60 days": the bare numbers are days too. */
+      order = fill_order (intent, intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower)
+                                  ? WF_QUERY_KIND_PERIOD : q->kind, q);
       for (k = 0; order[k] != WF_SLOT_LAST; k++)
         if (isnan (params->values[order[k]]))
           {
@@ -1729,6 +1849,8 @@ assign_roles (const char    *lower,
 
             if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
               v = normalise_money (order[k], intent, q);
+            if (order[k] == WF_SLOT_DSO_DAYS || order[k] == WF_SLOT_DIO_DAYS || order[k] == WF_SLOT_DPO_DAYS)
+              v = days_value (q);
             if (q->kind == WF_QUERY_KIND_PERCENT && order[k] == WF_SLOT_RATE && q->per_month)
               {
                 v *= 12.0;
