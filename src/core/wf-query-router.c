@@ -287,9 +287,9 @@ typedef struct
 
 static const PeriodWord period_words[] = {
   { "years", 12 }, { "year", 12 }, { "yrs", 12 }, { "yr", 12 }, { "y", 12 },
-  { "months", 1 }, { "month", 1 }, { "mos", 1 }, { "mo", 1 },
+  { "months", 1 }, { "month", 1 }, { "mos", 1 }, { "mo", 1 }, { "mths", 1 }, { "mth", 1 }, { "mnths", 1 },
   { "quarters", 3 }, { "quarter", 3 },
-  { "weeks", 12.0 / 52.0 }, { "week", 12.0 / 52.0 },
+  { "weeks", 12.0 / 52.0 }, { "week", 12.0 / 52.0 }, { "wks", 12.0 / 52.0 },
   { "days", 12.0 / 365.0 }, { "day", 12.0 / 365.0 },
 };
 
@@ -330,14 +330,17 @@ match_per (const char  *s,
 
 static const char *per_month_words[] = {
   "a month", "per month", "/month", "/mo", "monthly", "each month", "every month",
-  "pm ", "a mo ", "per mo ", NULL,
+  "pm ", "a mo ", "per mo ", "pcm", "p/m", "a mth", "per mth", "/mth", NULL,
 };
 static const char *per_year_words[] = {
   "a year", "per year", "/year", "/yr", "annually", "per annum", "yearly", "each year",
-  "every year", "an year", "pa ", "annual", NULL,
+  "every year", "an year", "pa ", "annual", "p/a", "p.a.", NULL,
 };
 static const char *per_day_words[] = {
   "a day", "per day", "/day", "daily", "each day", NULL,
+};
+static const char *per_week_words[] = {
+  "a week", "per week", "/week", "/wk", "weekly", "each week", "every week", "a wk", "per wk", "pw ", NULL,
 };
 
 /* A period word at `p` ("5 years", "a 5-year loan"): its length in months. */
@@ -628,6 +631,7 @@ wf_query_extract (const char *text)
           q->per_month = match_per (p, per_month_words);
           q->per_year = match_per (p, per_year_words);
           q->per_day = match_per (p, per_day_words);
+          q->per_week = match_per (p, per_week_words);
           if (!q->per_month && !q->per_year && (starts_word (p, "apr") || starts_word (p, "apy")))
             q->per_year = TRUE;
         }
@@ -683,7 +687,8 @@ static const RoleWord money_before[] = {
   { "deposit", WF_SLOT_DEPOSIT }, { "contribute", WF_SLOT_DEPOSIT }, { "put away", WF_SLOT_DEPOSIT },
   { "put aside", WF_SLOT_DEPOSIT }, { "put in", WF_SLOT_DEPOSIT }, { "adding", WF_SLOT_DEPOSIT },
   { "salvage", WF_SLOT_SALVAGE }, { "resale", WF_SLOT_SALVAGE }, { "residual", WF_SLOT_SALVAGE },
-  { "scrap", WF_SLOT_SALVAGE }, { "sell it for", WF_SLOT_SALVAGE },
+  { "scrap", WF_SLOT_SALVAGE }, { "sell it for", WF_SLOT_SALVAGE }, { "worth at the end", WF_SLOT_SALVAGE },
+  { "sell it on for", WF_SLOT_SALVAGE }, { "trade it in for", WF_SLOT_SALVAGE },
   { "profit of", WF_SLOT_TARGET_PROFIT }, { "target", WF_SLOT_TARGET_PROFIT },
   { "make a profit", WF_SLOT_TARGET_PROFIT },
   { "receivable", WF_SLOT_RECEIVABLES }, { "receivables", WF_SLOT_RECEIVABLES },
@@ -722,6 +727,8 @@ static const RoleWord money_after[] = {
   { "to hold", WF_SLOT_HOLDING_COST }, { "to store", WF_SLOT_HOLDING_COST },
   { "salvage", WF_SLOT_SALVAGE }, { "scrap", WF_SLOT_SALVAGE },
   { "profit", WF_SLOT_TARGET_PROFIT }, { "of profit", WF_SLOT_TARGET_PROFIT },
+  { "at the end", WF_SLOT_SALVAGE }, { "when i sell it", WF_SLOT_SALVAGE }, { "when we sell it", WF_SLOT_SALVAGE },
+  { "resale", WF_SLOT_SALVAGE }, { "residual", WF_SLOT_SALVAGE },
 };
 
 static const RoleWord percent_before[] = {
@@ -976,6 +983,12 @@ static const IntentWord intent_words[] = {
   { "pay our suppliers", WF_INTENT_WORKING_CAPITAL, 2 }, { "pay my suppliers", WF_INTENT_WORKING_CAPITAL, 2 },
   { "customers pay in", WF_INTENT_WORKING_CAPITAL, 2 }, { "get paid in", WF_INTENT_WORKING_CAPITAL, 2 },
   { "get paid after", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "pay it back", WF_INTENT_PAYBACK, 4 }, { "pay them back", WF_INTENT_PAYBACK, 4 },
+  { "should i charge", WF_INTENT_MARGIN_MARKUP, 3 }, { "should we charge", WF_INTENT_MARGIN_MARKUP, 3 },
+  { "on-cost", WF_INTENT_HIRING_COST, 3 }, { "on costs", WF_INTENT_HIRING_COST, 3 },
+  { "oncost", WF_INTENT_HIRING_COST, 3 }, { "national insurance", WF_INTENT_HIRING_COST, 3 },
+  { "payroll tax", WF_INTENT_HIRING_COST, 3 },
+  { "saved", WF_INTENT_SAVINGS_GROWTH, 2 }, { "saving", WF_INTENT_SAVINGS_GROWTH, 2 },
   { "reorder", WF_INTENT_INVENTORY, 4 }, { "run out of stock", WF_INTENT_INVENTORY, 5 },
   { "run out of inventory", WF_INTENT_INVENTORY, 5 },
 };
@@ -1002,7 +1015,7 @@ static const char *finance_lexicon[] = {
  * no amount and no strong word, they do not make a question financial. */
 static const char *weak_lexicon[] = {
   "capital", "interest", "return", "rate", "worth", "buy", "sell", "fund", "bank", "shares",
-  "quote", "currency", "earn", "spend", "pay", "customer", "spending", "paid", "bucks", "grand",
+  "quote", "currency", "earn", "spend", "pay", "customer", "spending", "paid", "bucks", "grand", "charge",
 };
 
 /* Requests the product must never try to do. */
@@ -1113,7 +1126,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_DISCOUNT_RATE },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
-    { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+    { WF_SLOT_BURN, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
   };
   static const Remap payback[] = {
     { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
@@ -1121,7 +1134,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
-    { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
+    { WF_SLOT_CASH, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
   };
   static const Remap break_even[] = {
     { WF_SLOT_BURN, WF_SLOT_FIXED_COSTS }, { WF_SLOT_PAYMENT, WF_SLOT_FIXED_COSTS },
@@ -1178,6 +1191,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
     { WF_SLOT_PRICE, WF_SLOT_INVESTMENT }, { WF_SLOT_AMOUNT, WF_SLOT_INVESTMENT },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_SALVAGE }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+    { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
   };
   static const Remap working[] = {
     { WF_SLOT_UNIT_COST, WF_SLOT_COGS }, { WF_SLOT_PRINCIPAL, WF_SLOT_RECEIVABLES },
@@ -1289,7 +1303,7 @@ fill_order (WfIntent      intent,
   static const WfSlot wc_days[] = { WF_SLOT_DSO_DAYS, WF_SLOT_DIO_DAYS, WF_SLOT_DPO_DAYS, WF_SLOT_LAST };
   static const WfSlot inv_money[] = { WF_SLOT_ORDER_COST, WF_SLOT_HOLDING_COST, WF_SLOT_LAST };
   static const WfSlot inv_units[] = { WF_SLOT_UNITS, WF_SLOT_LAST };
-  gboolean monthly = q->per_month;
+  gboolean monthly = q->per_month || q->per_week;
 
   switch (intent)
     {
@@ -1383,21 +1397,27 @@ normalise_money (WfSlot            slot,
         return v / 12.0;
       if (q->per_day)
         return v * 365.0 / 12.0;
+      if (q->per_week)
+        return v * 52.0 / 12.0;
       return v;
     case WF_SLOT_REVENUE:
       if (intent == WF_INTENT_WORKING_CAPITAL)
-        return q->per_month ? v * 12.0 : v;
+        return q->per_month ? v * 12.0 : (q->per_week ? v * 52.0 : v);
       if (q->per_year)
         return v / 12.0;
+      if (q->per_week)
+        return v * 52.0 / 12.0;
       return v;
     case WF_SLOT_COGS:
-      return q->per_month ? v * 12.0 : v;
+      return q->per_month ? v * 12.0 : (q->per_week ? v * 52.0 : v);
     case WF_SLOT_SALARY:
     case WF_SLOT_CASH_FLOW:
       if (q->per_month)
         return v * 12.0;
       if (q->per_day)
         return v * 365.0;
+      if (q->per_week)
+        return v * 52.0;
       return v;
     default:
       return v;
@@ -1564,7 +1584,7 @@ typedef struct
   guint lump;               /* money (or a plain number) given once */
   guint lump_money;         /* of which written as money */
   guint periodic;           /* money a month, a year or a day */
-  guint monthly;            /* of which a month */
+  guint monthly;            /* of which a month (or a week) */
   guint percents;
   guint rate_percents;      /* worded as interest, a return, a discount rate, or bare ("at 6%") */
   guint other_percents;     /* worded as growth, a price change, a loss, a margin… */
@@ -1596,10 +1616,10 @@ shape_of (const char *lower,
           /* "in 2030" is a date, not an amount. */
           if (q->kind == WF_QUERY_KIND_NUMBER && q->value >= 1900 && q->value <= 2100)
             break;
-          if (q->per_month || q->per_year || q->per_day)
+          if (q->per_month || q->per_year || q->per_day || q->per_week)
             {
               shape->periodic++;
-              if (q->per_month)
+              if (q->per_month || q->per_week)
                 shape->monthly++;
             }
           else
@@ -1663,6 +1683,14 @@ score_shapes (const char *lower,
     "how long", "how many months", "how many years", "how many payments", "how soon", "when will",
     "when can", "when do", "when does", "when is", "when would", NULL,
   };
+  static const char *return_asked[] = {
+    "what return", "what's the return", "what is the return", "return do i get", "return would i get",
+    "return will i get", "return do we get", "what's my return", "what is my return", "percentage return",
+    NULL,
+  };
+  static const char *how_much[] = {
+    "how much", "what will", "what would", "end up", "will i have", "will we have", "be worth", NULL,
+  };
   Shape shape;
   int loans = scores[WF_INTENT_LOAN_PAYMENT] + scores[WF_INTENT_LOAN_PAYOFF];
   int other = 0;
@@ -1694,13 +1722,29 @@ score_shapes (const char *lower,
 
   /* "1.5% a month, what's that a year?": only a monthly rate. */
   if (shape.percents == 1 && shape.monthly_percents == 1 && shape.lump == 0 && shape.periodic == 0 &&
-      loans == 0)
+      shape.counts == 0 && shape.periods == 0 && loans == 0)
     scores[WF_INTENT_RATE_CONVERSION] += 3;
 
-  /* A business's figures growing by a percentage. */
-  if (scores[WF_INTENT_GROWTH] > 0 && shape.lump >= 1 && shape.percents >= 1 && shape.periodic == 0 &&
-      has_any (lower, business_nouns))
+  /* A business's figures growing by a percentage: "1,200 customers growing 5% a month". */
+  if (scores[WF_INTENT_GROWTH] > 0 && shape.lump + shape.counts >= 1 && shape.percents >= 1 &&
+      shape.periodic == 0 && has_any (lower, business_nouns))
     scores[WF_INTENT_GROWTH] += 2;
+
+  /* What an investment returns: a cost now, money every year, "what return". */
+  if (shape.lump >= 1 && shape.periodic >= 1 && loans == 0 && has_any (lower, return_asked))
+    scores[WF_INTENT_NPV_IRR] += 4;
+
+  /* Cash in the bank, spending a month and "how long": a runway. */
+  if (shape.lump_money >= 1 && shape.monthly >= 1 && shape.rate_percents == 0 && loans == 0 &&
+      scores[WF_INTENT_SAVINGS_GROWTH] == 0 && scores[WF_INTENT_PAYBACK] == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && has_any (lower, how_long))
+    scores[WF_INTENT_CASH_RUNWAY] += 3;
+
+  /* A monthly amount put in at a rate for some years, "how much": savings. */
+  if (shape.lump <= 1 && shape.monthly == 1 && shape.periodic == 1 && shape.rate_percents == 1 &&
+      shape.other_percents == 0 && shape.periods >= 1 && loans == 0 && scores[WF_INTENT_PAYBACK] == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && scores[WF_INTENT_CASH_RUNWAY] == 0 && has_any (lower, how_much))
+    scores[WF_INTENT_SAVINGS_GROWTH] += 3;
 
   /* One lump sum, one interest rate, a period and nothing else: what the money
    * becomes (or is worth today). Savings and growth words lose to this: the
@@ -1714,6 +1758,59 @@ score_shapes (const char *lower,
       !has_any (lower, business_nouns))
     scores[WF_INTENT_TIME_VALUE] = MAX (MAX (scores[WF_INTENT_TIME_VALUE], 4),
                                         MAX (scores[WF_INTENT_GROWTH], scores[WF_INTENT_SAVINGS_GROWTH]) + 1);
+}
+
+/* "180k in 2021": a bare year after "in", "since", "by"… is a date. */
+static gboolean
+is_year (const WfQuantity *q,
+         const char       *before)
+{
+  static const char *date_words[] = {
+    "in", "since", "by", "until", "till", "before", "after", "during", "year", "fy", "from", NULL,
+  };
+  g_autofree char *trimmed = g_strchomp (g_strdup (before));
+  const char *last = strrchr (trimmed, ' ');
+  int i;
+
+  if (q->kind != WF_QUERY_KIND_NUMBER || q->value < 1900 || q->value > 2100 || q->value != floor (q->value) ||
+      q->per_month || q->per_year || q->per_week || q->per_day)
+    return FALSE;
+  last = last != NULL ? last + 1 : trimmed;
+  for (i = 0; date_words[i] != NULL; i++)
+    if (g_strcmp0 (last, date_words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The value quantity Q gives SLOT, in the slot's unit: money a month or a
+ * year, days, units a year, rates a year. */
+static double
+slot_value (WfSlot            slot,
+            WfIntent          intent,
+            const WfQuantity *q,
+            WfQueryParams    *params)
+{
+  double v = q->value;
+
+  if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
+    v = normalise_money (slot, intent, q);
+  if (slot == WF_SLOT_LEAD_DAYS && q->kind == WF_QUERY_KIND_PERIOD)
+    v = q->raw * (g_str_has_prefix (q->noun, "w") ? 7.0 : 1.0);
+  if (slot == WF_SLOT_DSO_DAYS || slot == WF_SLOT_DIO_DAYS || slot == WF_SLOT_DPO_DAYS)
+    v = days_value (q);
+  /* Demand for stock is per year: "50 units a day". */
+  if (slot == WF_SLOT_UNITS && intent == WF_INTENT_INVENTORY)
+    v = q->per_day ? v * 365 : q->per_week ? v * 52 : q->per_month ? v * 12 : v;
+  /* Growth a month, compounded to the year the template projects by. */
+  if (slot == WF_SLOT_GROWTH && intent == WF_INTENT_GROWTH && q->per_month)
+    v = pow (1 + v, 12) - 1;
+  if (q->kind == WF_QUERY_KIND_PERCENT && (slot == WF_SLOT_RATE || slot == WF_SLOT_DISCOUNT_RATE) &&
+      q->per_month)
+    {
+      v *= 12.0;
+      params->rate_monthly = TRUE;
+    }
+  return v;
 }
 
 static void
@@ -1737,6 +1834,11 @@ assign_roles (const char    *lower,
 
       quantity_windows (lower, quantities, i, &before, &after);
       assigned[i].q = q;
+      if (is_year (q, before))
+        {
+          assigned[i].slot = WF_SLOT_LAST;   /* "in 2021" is a date: no slot */
+          continue;
+        }
       /* Days in a working-capital question say which measure they are; days
        * with no word to place them are filled below in order: DSO, DIO, DPO. */
       if (intent == WF_INTENT_WORKING_CAPITAL &&
@@ -1770,7 +1872,9 @@ assign_roles (const char    *lower,
             }
             break;
           case WF_QUERY_KIND_PERIOD:
-            if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0)
+            /* "lead time is 2 weeks" is days too, in a stock question. */
+            if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0 ||
+                (intent == WF_INTENT_INVENTORY && g_str_has_prefix (q->noun, "w")))
               role = WF_SLOT_LEAD_DAYS;
             else if (!period_taken)
               {
@@ -1788,7 +1892,7 @@ assign_roles (const char    *lower,
       if ((intent == WF_INTENT_NPV_IRR || intent == WF_INTENT_PAYBACK) && q->kind == WF_QUERY_KIND_MONEY &&
           role != WF_SLOT_SALVAGE)
         {
-          if (q->per_month || q->per_year)
+          if (q->per_month || q->per_year || q->per_week || q->per_day)
             role = WF_SLOT_CASH_FLOW;
           else if (role == WF_SLOT_CASH_FLOW)
             role = WF_SLOT_INVESTMENT;
@@ -1810,23 +1914,7 @@ assign_roles (const char    *lower,
         role = -1;
       assigned[i].slot = role;
       if (role >= 0 && role < WF_SLOT_LAST)
-        {
-          double v = q->value;
-
-          if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
-            v = normalise_money ((WfSlot) role, intent, q);
-          if (role == WF_SLOT_LEAD_DAYS)
-            v = q->raw * (g_str_has_prefix (q->noun, "week") ? 7.0 : 1.0);
-          if (role == WF_SLOT_DSO_DAYS || role == WF_SLOT_DIO_DAYS || role == WF_SLOT_DPO_DAYS)
-            v = days_value (q);
-          if (q->kind == WF_QUERY_KIND_PERCENT && (role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE) &&
-              q->per_month)
-            {
-              v *= 12.0;
-              params->rate_monthly = TRUE;
-            }
-          params->values[role] = v;
-        }
+        params->values[role] = slot_value ((WfSlot) role, intent, q, params);
     }
 
   /* Second pass: amounts with no role fill the intent's slots in order. */
@@ -1845,40 +1933,83 @@ assign_roles (const char    *lower,
       for (k = 0; order[k] != WF_SLOT_LAST; k++)
         if (isnan (params->values[order[k]]))
           {
-            double v = q->value;
-
-            if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
-              v = normalise_money (order[k], intent, q);
-            if (order[k] == WF_SLOT_DSO_DAYS || order[k] == WF_SLOT_DIO_DAYS || order[k] == WF_SLOT_DPO_DAYS)
-              v = days_value (q);
-            if (q->kind == WF_QUERY_KIND_PERCENT && order[k] == WF_SLOT_RATE && q->per_month)
-              {
-                v *= 12.0;
-                params->rate_monthly = TRUE;
-              }
-            params->values[order[k]] = v;
+            params->values[order[k]] = slot_value (order[k], intent, q, params);
             assigned[i].slot = order[k];
             break;
           }
     }
 }
 
+/* Which of the words in WORDS comes first in TEXT, as a byte offset; G_MAXINT
+ * when none does. */
+static int
+first_of (const char  *text,
+          const char **words)
+{
+  int best = G_MAXINT;
+  int i;
+
+  for (i = 0; words[i] != NULL; i++)
+    {
+      const char *hit = strstr (text, words[i]);
+
+      if (hit != NULL && contains_word (text, words[i]))
+        best = MIN (best, (int) (hit - text));
+    }
+  return best;
+}
+
+/* The quantity the question asks for, when a template can report more than
+ * one: it comes first in the answer. PARAMS holds what the question gave, so
+ * a quantity given ("a 40% margin") is not taken for the one asked. */
 static char *
-detect_focus (const char *lower,
-              WfIntent    intent)
+detect_focus (const char          *lower,
+              WfIntent             intent,
+              const WfQueryParams *params)
 {
   switch (intent)
     {
     case WF_INTENT_NPV_IRR:
-      if (contains_word (lower, "irr") || contains_word (lower, "internal rate") ||
-          contains_word (lower, "rate of return"))
-        return g_strdup ("irr");
-      return NULL;
+      {
+        static const char *irr[] = {
+          "irr", "internal rate", "rate of return", "what return", "what's the return", "whats the return",
+          "what is the return", "return do i get", "return would i get", "return will i get",
+          "percentage return", "what yield", NULL,
+        };
+
+        return has_any (lower, irr) ? g_strdup ("irr") : NULL;
+      }
     case WF_INTENT_LOAN_PAYMENT:
-      if (contains_word (lower, "total interest") || contains_word (lower, "how much interest") ||
-          contains_word (lower, "interest will i pay") || contains_word (lower, "interest do i pay"))
-        return g_strdup ("total_interest");
-      return NULL;
+      {
+        static const char *interest[] = {
+          "total interest", "how much interest", "interest will i pay", "interest do i pay",
+          "interest would i pay", "interest do we pay", "interest will we pay", "pay in interest",
+          "cost of the loan", "loan cost", "loan will cost", "cost me in interest", NULL,
+        };
+        static const char *paid[] = {
+          "total paid", "total repaid", "total amount", "in total", "altogether", "all in all", NULL,
+        };
+
+        if (has_any (lower, interest))
+          return g_strdup ("total_interest");
+        if (has_any (lower, paid))
+          return g_strdup ("total_paid");
+        return NULL;
+      }
+    case WF_INTENT_LOAN_PAYOFF:
+      {
+        static const char *interest[] = {
+          "total interest", "how much interest", "interest will i pay", "interest do i pay",
+          "interest would i pay", "pay in interest", NULL,
+        };
+        static const char *how_long[] = {
+          "how long", "how many months", "how many years", "when", "how soon", "how many payments", NULL,
+        };
+
+        if (has_any (lower, interest) && !has_any (lower, how_long))
+          return g_strdup ("total_interest");
+        return NULL;
+      }
     case WF_INTENT_GROWTH:
       if (contains_word (lower, "doubl"))
         return g_strdup ("doubling");
@@ -1914,24 +2045,104 @@ detect_focus (const char *lower,
           contains_word (lower, "nominal"))
         return g_strdup ("apr");
       return NULL;
+    case WF_INTENT_BREAK_EVEN:
+      {
+        static const char *revenue[] = {
+          "break-even revenue", "break even revenue", "breakeven revenue", "how much revenue",
+          "what revenue", "how much in sales", "how much sales", "sales do i need", "sales do we need",
+          "revenue do i need", "revenue do we need", "turnover do i need", "how much do i need to sell",
+          "how much do we need to sell", "how much do i need to make", "how much do we need to make",
+          NULL,
+        };
+
+        return has_any (lower, revenue) ? g_strdup ("revenue") : NULL;
+      }
+    case WF_INTENT_PRICE_CHANGE:
+      {
+        static const char *max_loss[] = {
+          "how many customers can", "how many clients can", "how many can i lose", "how many can we lose",
+          "afford to lose", "lose before", "how much volume can", "how many subscribers can", NULL,
+        };
+
+        return has_any (lower, max_loss) ? g_strdup ("max_loss") : NULL;
+      }
+    case WF_INTENT_PAYBACK:
+      if (contains_word (lower, "how many months") || contains_word (lower, "in months"))
+        return g_strdup ("months");
+      return NULL;
+    case WF_INTENT_MARGIN_MARKUP:
+      {
+        static const char *markup[] = { "markup", "mark up", "mark-up", "marked up", "mark it up", NULL };
+        static const char *margin[] = { "margin", "margins", NULL };
+        gboolean markup_given = wf_query_params_has (params, WF_SLOT_MARKUP);
+        gboolean margin_given = wf_query_params_has (params, WF_SLOT_MARGIN);
+        int markup_at = markup_given ? G_MAXINT : first_of (lower, markup);
+        int margin_at = margin_given ? G_MAXINT : first_of (lower, margin);
+
+        /* The one named first, of those the question does not give. */
+        if (markup_at < margin_at)
+          return g_strdup ("markup");
+        if (margin_at < markup_at)
+          return g_strdup ("margin");
+        return NULL;
+      }
     case WF_INTENT_DEPRECIATION:
       if (contains_word (lower, "declining"))
         return g_strdup ("declining");
       return NULL;
+    case WF_INTENT_WORKING_CAPITAL:
+      {
+        static const char *ccc[] = {
+          "cash conversion cycle", "conversion cycle", "cash cycle", "ccc", "tied up", NULL,
+        };
+        static const char *dio[] = { "dio", "days inventory outstanding", "inventory days", "stock days", NULL };
+        static const char *dpo[] = { "dpo", "days payables outstanding", "creditor days", NULL };
+
+        if (has_any (lower, ccc))
+          return g_strdup ("ccc");
+        if (has_any (lower, dpo) && !wf_query_params_has (params, WF_SLOT_DPO_DAYS))
+          return g_strdup ("dpo");
+        if (has_any (lower, dio) && !wf_query_params_has (params, WF_SLOT_DIO_DAYS))
+          return g_strdup ("dio");
+        return NULL;
+      }
     case WF_INTENT_INVENTORY:
-      if (contains_word (lower, "reorder") || contains_word (lower, "when to order"))
+      if (contains_word (lower, "reorder") || contains_word (lower, "when to order") ||
+          contains_word (lower, "when should i order") || contains_word (lower, "when do i order"))
         return g_strdup ("reorder");
       return NULL;
-    case WF_INTENT_NONE:
-    case WF_INTENT_LOAN_PAYOFF:
-    case WF_INTENT_BREAK_EVEN:
-    case WF_INTENT_PRICE_CHANGE:
-    case WF_INTENT_CASH_RUNWAY:
-    case WF_INTENT_PAYBACK:
-    case WF_INTENT_MARGIN_MARKUP:
-    case WF_INTENT_WORKING_CAPITAL:
     case WF_INTENT_HIRING_COST:
+      {
+        static const char *monthly[] = {
+          "cost per month", "cost a month", "monthly cost", "cost monthly", "cost me per month",
+          "cost me a month", "cost us per month", "cost us a month", "per month to employ",
+          "a month to employ", NULL,
+        };
+        static const char *yearly[] = {
+          "cost per year", "cost a year", "annual cost", "yearly cost", "fully loaded", "cost me per year",
+          "cost me a year", "cost us per year", "cost us a year", "cost per person", NULL,
+        };
+
+        if (contains_word (lower, "total"))
+          return NULL;
+        if (has_any (lower, monthly))
+          return g_strdup ("monthly");
+        if (has_any (lower, yearly))
+          return g_strdup ("yearly");
+        return NULL;
+      }
     case WF_INTENT_SAVINGS_GROWTH:
+      {
+        static const char *growth[] = {
+          "how much interest", "interest will i earn", "interest would i earn", "interest earned",
+          "earn in interest", "how much will i earn", "how much would i earn", "growth earned",
+          "how much growth", NULL,
+        };
+
+        return has_any (lower, growth) ? g_strdup ("growth") : NULL;
+      }
+    case WF_INTENT_NONE:
+    case WF_INTENT_CASH_RUNWAY:
     case WF_INTENT_GENERAL_MODEL:
     case WF_INTENT_LAST:
     default:
@@ -2677,6 +2888,73 @@ normalise_foreign (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* ---- typos -------------------------------------------------------------- */
+
+/* Misspellings owners type in a hurry, whole words only. The lexicon then
+ * reads "intrest" as "interest" and "todays money" as "today's money". */
+static const Phrase typos[] = {
+  { "intrest", "interest" }, { "intrests", "interest" }, { "interst", "interest" }, { "interset", "interest" },
+  { "intreset", "interest" }, { "monthy", "monthly" }, { "montly", "monthly" }, { "monthley", "monthly" },
+  { "mortage", "mortgage" }, { "morgage", "mortgage" }, { "mortgauge", "mortgage" }, { "laon", "loan" },
+  { "payed", "paid" }, { "repayements", "repayments" }, { "repayement", "repayment" },
+  { "proffit", "profit" }, { "profitt", "profit" }, { "prfit", "profit" }, { "margain", "margin" },
+  { "marign", "margin" }, { "mark-up", "markup" }, { "brake even", "break even" }, { "breakeven", "break-even" },
+  { "reciveables", "receivables" }, { "recievables", "receivables" }, { "receiveables", "receivables" },
+  { "supliers", "suppliers" }, { "suppliars", "suppliers" }, { "inventroy", "inventory" },
+  { "invetory", "inventory" }, { "depreciaton", "depreciation" }, { "deprecation", "depreciation" },
+  { "anual", "annual" }, { "anually", "annually" }, { "annualy", "annually" }, { "yearley", "yearly" },
+  { "todays", "today's" }, { "cashflow", "cash flow" }, { "runaway", "runway" }, { "salery", "salary" },
+  { "sallary", "salary" }, { "employe", "employee" }, { "investmnet", "investment" },
+  { "invesment", "investment" }, { "retirment", "retirement" }, { "savigns", "savings" },
+  { "buisness", "business" }, { "bussiness", "business" }, { "busines", "business" },
+  { "pyament", "payment" }, { "paymnet", "payment" }, { "payemnt", "payment" },
+  { "whats", "what's" }, { "hows", "how's" }, { "im", "i'm" }, { "ive", "i've" },
+};
+
+/* The text with its typos fixed, lower case; NULL when it has none. Byte
+ * offsets change, so this runs before anything is extracted. */
+static char *
+normalise_typos (const char *text)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  GString *out = g_string_sized_new (strlen (lower) + 16);
+  gboolean changed = FALSE;
+  const char *p = lower;
+
+  while (*p != '\0')
+    {
+      gsize k;
+
+      if (g_ascii_isalpha (*p) && (p == lower || !g_ascii_isalnum (p[-1])))
+        {
+          for (k = 0; k < G_N_ELEMENTS (typos); k++)
+            {
+              gsize n = strlen (typos[k].from);
+
+              if (strncmp (p, typos[k].from, n) == 0 && !g_ascii_isalnum (p[n]) && p[n] != '\'')
+                {
+                  g_string_append (out, typos[k].to);
+                  changed = changed || strcmp (typos[k].from, typos[k].to) != 0;
+                  p += n;
+                  break;
+                }
+            }
+          if (k < G_N_ELEMENTS (typos))
+            continue;
+          while (g_ascii_isalnum (*p) || *p == '\'')
+            g_string_append_c (out, *p++);
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  if (!changed)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* CURRENCY: the code the question names, "" for none. */
 static WfRoute *
 route_question (const char            *text,
@@ -2689,6 +2967,7 @@ route_question (const char            *text,
   g_autoptr(GPtrArray) quantities = NULL;
   g_autofree char *lower = NULL;
   g_autofree char *foreign = NULL;
+  g_autofree char *typo_free = NULL;
   g_auto(GStrv) words = NULL;
   int scores[WF_INTENT_LAST];
   int best = WF_INTENT_NONE;
@@ -2715,6 +2994,9 @@ route_question (const char            *text,
   foreign = normalise_foreign (text);
   if (foreign != NULL)
     text = foreign;
+  typo_free = normalise_typos (text);
+  if (typo_free != NULL)
+    text = typo_free;
   /* Not stripped: the quantities' byte offsets index this same text. */
   lower = g_ascii_strdown (text, -1);
   if (strspn (lower, " \t\r\n") == strlen (lower))
@@ -2839,7 +3121,7 @@ route_question (const char            *text,
       route->confidence = confidence_for (scores[best], second_score, quantities->len);
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, route->intent, route->params);
-      route->params->focus = detect_focus (lower, route->intent);
+      route->params->focus = detect_focus (lower, route->intent, route->params);
       /* A weak pattern ("last", "save") in a sentence with no money word and
        * no amount is not a financial question. */
       if (scores[best] <= 2 && lexicon_hits + weak_hits == 0 && !has_amount)

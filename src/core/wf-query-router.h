@@ -148,6 +148,7 @@ typedef struct
   gboolean     per_month;       /* "a month", "monthly" follows */
   gboolean     per_year;
   gboolean     per_day;
+  gboolean     per_week;        /* "a week", "weekly" */
 } WfQuantity;
 
 void wf_quantity_free (WfQuantity *quantity);
