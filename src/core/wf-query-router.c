@@ -455,6 +455,49 @@ word_quantity (const char  *lower,
   return NULL;
 }
 
+/* Where "a month", "a year"… would be after an amount: right after it, or
+ * after one money noun ("6k profit a year", "£500 rent a month"), but not
+ * "a year ago". Only nouns: in "50k cost per month" the 50k is not monthly. */
+static const char *
+per_words_at (const char *p)
+{
+  static const char *nouns[] = {
+    "profit", "profits", "revenue", "rent", "salary", "wages", "income", "savings", "interest", "net",
+    "extra", "gross", "turnover", "sales", "deposit", "deposits", "payment", "payments", "repayments",
+    "contribution", "contributions", "fees", "overhead", "overheads", "cash", "margin", "earnings",
+    "cashflow", "dividends", "royalties", NULL,
+  };
+  static const char *not_per[] = { "ago", "later", "from now", "time", NULL };
+  const char *w = p;
+  const char *after;
+  int i;
+  gboolean noun = FALSE;
+
+  for (i = 0; nouns[i] != NULL; i++)
+    if (starts_word (p, nouns[i]))
+      noun = TRUE;
+  if (!noun)
+    return p;
+  while (g_ascii_isalpha (*w))
+    w++;
+  after = skip_spaces (w);
+  if (!(match_per (after, per_month_words) || match_per (after, per_year_words) ||
+        match_per (after, per_day_words) || match_per (after, per_week_words)))
+    return p;
+  /* "a year ago": a date, not a rate */
+  w = after;
+  while (*w != '\0' && *w != ' ')
+    w++;
+  w = skip_spaces (w);
+  while (g_ascii_isalpha (*w))
+    w++;
+  w = skip_spaces (w);
+  for (i = 0; not_per[i] != NULL; i++)
+    if (g_str_has_prefix (w, not_per[i]))
+      return p;
+  return after;
+}
+
 /* Parses one number at `s` (digits, thousands commas, one decimal point). */
 static const char *
 parse_number (const char *s,
@@ -552,6 +595,12 @@ wf_query_extract (const char *text)
         start = p - 1;
 
       p = parse_number (s, &value, &had_comma);
+      /* "6 and a half percent", "2 and a half years" */
+      if (strncmp (skip_spaces (p), "and a half", 10) == 0 && !g_ascii_isalpha (skip_spaces (p)[10]))
+        {
+          value += 0.5;
+          p = skip_spaces (p) + 10;
+        }
       q = g_new0 (WfQuantity, 1);
       q->kind = WF_QUERY_KIND_NUMBER;
       q->raw = value;
@@ -628,10 +677,12 @@ wf_query_extract (const char *text)
       p = skip_spaces (p);
       if (strncmp (p, "each", 4) != 0)
         {
-          q->per_month = match_per (p, per_month_words);
-          q->per_year = match_per (p, per_year_words);
-          q->per_day = match_per (p, per_day_words);
-          q->per_week = match_per (p, per_week_words);
+          const char *per = per_words_at (p);
+
+          q->per_month = match_per (per, per_month_words);
+          q->per_year = match_per (per, per_year_words);
+          q->per_day = match_per (per, per_day_words);
+          q->per_week = match_per (per, per_week_words);
           if (!q->per_month && !q->per_year && (starts_word (p, "apr") || starts_word (p, "apy")))
             q->per_year = TRUE;
         }
@@ -659,6 +710,8 @@ static const RoleWord money_before[] = {
   { "pay off", WF_SLOT_PRINCIPAL }, { "pay down", WF_SLOT_PRINCIPAL }, { "clear", WF_SLOT_PRINCIPAL },
   { "paid off", WF_SLOT_PRINCIPAL },
   { "payment", WF_SLOT_PAYMENT }, { "paying", WF_SLOT_PAYMENT }, { "pay", WF_SLOT_PAYMENT },
+  { "payment on", WF_SLOT_PRINCIPAL }, { "payments on", WF_SLOT_PRINCIPAL }, { "repayments on", WF_SLOT_PRINCIPAL },
+  { "repayment on", WF_SLOT_PRINCIPAL }, { "payment for", WF_SLOT_PRINCIPAL }, { "payments for", WF_SLOT_PRINCIPAL },
   { "repay", WF_SLOT_PAYMENT },
   { "price", WF_SLOT_PRICE }, { "sell", WF_SLOT_PRICE }, { "charge", WF_SLOT_PRICE },
   { "priced", WF_SLOT_PRICE }, { "ticket", WF_SLOT_PRICE }, { "fee", WF_SLOT_PRICE },
@@ -768,6 +821,9 @@ static const RoleWord percent_after[] = {
   { "of my subscribers", WF_SLOT_CUSTOMER_LOSS }, { "of subscribers", WF_SLOT_CUSTOMER_LOSS },
   { "margin", WF_SLOT_MARGIN }, { "gross margin", WF_SLOT_MARGIN },
   { "markup", WF_SLOT_MARKUP }, { "mark-up", WF_SLOT_MARKUP },
+  { "more customers", WF_SLOT_CUSTOMER_LOSS }, { "more clients", WF_SLOT_CUSTOMER_LOSS },
+  { "more sales", WF_SLOT_CUSTOMER_LOSS }, { "more orders", WF_SLOT_CUSTOMER_LOSS },
+  { "more subscribers", WF_SLOT_CUSTOMER_LOSS }, { "more volume", WF_SLOT_CUSTOMER_LOSS },
   { "on-costs", WF_SLOT_OVERHEAD_RATE }, { "on top", WF_SLOT_OVERHEAD_RATE },
   { "in benefits", WF_SLOT_OVERHEAD_RATE }, { "overhead", WF_SLOT_OVERHEAD_RATE },
 };
@@ -832,7 +888,7 @@ leading_role (const char     *window,
    * linking word: in "80k with cogs of 600k" the 80k is not the cogs. */
   for (i = 0; i < n_words; i++)
     {
-      static const char *links[] = { "with", "and", "but", "or", "plus", "for", "at", "to", "from",
+      static const char *links[] = { "with", "and", "but", "or", "plus", "for", "at", "to", "from", "on",
                                      "is", "are", "was", "while", "if", "then", NULL };
       size_t len = strlen (words[i].word);
       const char *candidates[4] = { NULL, };
@@ -972,6 +1028,9 @@ static const IntentWord intent_words[] = {
   { "prices down", WF_INTENT_PRICE_CHANGE, 4 }, { "price down", WF_INTENT_PRICE_CHANGE, 4 },
   { "raise the price", WF_INTENT_PRICE_CHANGE, 4 }, { "put up prices", WF_INTENT_PRICE_CHANGE, 4 },
   { "price hike", WF_INTENT_PRICE_CHANGE, 4 }, { "up my prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "drop my price", WF_INTENT_PRICE_CHANGE, 4 }, { "drop our price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "reduce my price", WF_INTENT_PRICE_CHANGE, 4 }, { "reduce prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "reduce our price", WF_INTENT_PRICE_CHANGE, 4 },
   { "run out", WF_INTENT_CASH_RUNWAY, 4 }, { "running out", WF_INTENT_CASH_RUNWAY, 4 },
   { "for themselves", WF_INTENT_PAYBACK, 5 }, { "paid back", WF_INTENT_PAYBACK, 4 },
   { "pays back", WF_INTENT_PAYBACK, 4 }, { "pay itself off", WF_INTENT_PAYBACK, 5 },
@@ -1095,6 +1154,12 @@ score_intents (const char *lower,
       (contains_word (lower, "earn") || contains_word (lower, "earning") || contains_word (lower, "savings") ||
        contains_word (lower, "deposit") || contains_word (lower, "invest")))
     scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
+  /* "how much will I pay back on a 12k loan" is the loan's total, not a payback period. */
+  if (scores[WF_INTENT_PAYBACK] > 0 &&
+      (contains_word (lower, "loan") || contains_word (lower, "mortgage") || contains_word (lower, "borrow")) &&
+      !contains_word (lower, "itself") && !contains_word (lower, "themselves") &&
+      !contains_word (lower, "payback") && !contains_word (lower, "recoup"))
+    scores[WF_INTENT_PAYBACK] = MAX (0, scores[WF_INTENT_PAYBACK] - 4);
   /* "run out of stock" is about ordering, not cash. */
   if (scores[WF_INTENT_INVENTORY] >= 5 && scores[WF_INTENT_CASH_RUNWAY] > 0 &&
       !contains_word (lower, "cash") && !contains_word (lower, "money"))
@@ -1127,6 +1192,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_DISCOUNT_RATE },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
     { WF_SLOT_BURN, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
+    { WF_SLOT_TARGET_PROFIT, WF_SLOT_CASH_FLOW },
   };
   static const Remap payback[] = {
     { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
@@ -1135,6 +1201,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
     { WF_SLOT_CASH, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
+    { WF_SLOT_TARGET_PROFIT, WF_SLOT_CASH_FLOW },
   };
   static const Remap break_even[] = {
     { WF_SLOT_BURN, WF_SLOT_FIXED_COSTS }, { WF_SLOT_PAYMENT, WF_SLOT_FIXED_COSTS },
@@ -1860,6 +1927,9 @@ assign_roles (const char    *lower,
           case WF_QUERY_KIND_PERCENT:
             role = percent_role (before, after);
             if (role == WF_SLOT_PRICE_CHANGE && has_any (before, negative_words))
+              q->value = -fabs (q->value);
+            /* "15% more customers" is customers gained: a negative loss. */
+            if (role == WF_SLOT_CUSTOMER_LOSS && g_str_has_prefix (skip_spaces (after), "more"))
               q->value = -fabs (q->value);
             break;
           case WF_QUERY_KIND_COUNT:
