@@ -1888,8 +1888,10 @@ assign_roles (const char    *lower,
 {
   static const char *negative_words[] = { "cut", "lower", "drop prices", "reduce", "decrease",
                                           "discount", "slash", NULL };
+  static const char *lose_words[] = { "lose", "losing", "lost", "churn", "leave", NULL };
   g_autofree Assigned *assigned = g_new0 (Assigned, MAX (quantities->len, 1));
   gboolean period_taken = FALSE;
+  double lost = NAN;
   guint i;
 
   for (i = 0; i < quantities->len; i++)
@@ -1939,6 +1941,13 @@ assign_roles (const char    *lower,
               for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
                 if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
                   role = (int) count_nouns[k].slot;
+              /* "and lose 20 clients": a share of the customers, below. */
+              if (intent == WF_INTENT_PRICE_CHANGE && role == WF_SLOT_CUSTOMERS && has_any (before, lose_words))
+                {
+                  lost = q->value;
+                  assigned[i].slot = WF_SLOT_LAST;
+                  continue;
+                }
             }
             break;
           case WF_QUERY_KIND_PERIOD:
@@ -2008,6 +2017,10 @@ assign_roles (const char    *lower,
             break;
           }
     }
+
+  if (!isnan (lost) && isnan (params->values[WF_SLOT_CUSTOMER_LOSS]) &&
+      params->values[WF_SLOT_CUSTOMERS] > 0 && lost <= params->values[WF_SLOT_CUSTOMERS])
+    params->values[WF_SLOT_CUSTOMER_LOSS] = lost / params->values[WF_SLOT_CUSTOMERS];
 }
 
 /* Which of the words in WORDS comes first in TEXT, as a byte offset; G_MAXINT
