@@ -308,6 +308,7 @@ static const SlotWord count_nouns[] = {
   { "products", WF_SLOT_UNITS }, { "widgets", WF_SLOT_UNITS }, { "cups", WF_SLOT_UNITS },
   { "meals", WF_SLOT_UNITS }, { "boxes", WF_SLOT_UNITS }, { "bottles", WF_SLOT_UNITS },
   { "pieces", WF_SLOT_UNITS }, { "orders", WF_SLOT_UNITS }, { "jobs", WF_SLOT_UNITS },
+  { "hours", WF_SLOT_UNITS }, { "hrs", WF_SLOT_UNITS },
   { "staff", WF_SLOT_HEADCOUNT }, { "employees", WF_SLOT_HEADCOUNT },
   { "employee", WF_SLOT_HEADCOUNT }, { "people", WF_SLOT_HEADCOUNT },
   { "hires", WF_SLOT_HEADCOUNT }, { "new hires", WF_SLOT_HEADCOUNT },
@@ -693,6 +694,37 @@ wf_query_extract (const char *text)
     }
 
   return found;
+}
+
+/* "saves 2 hours a day at 12 an hour": the hours and the hourly rate are
+ * one amount, 24 a day. Replaces the pair in QUANTITIES with it. */
+static void
+combine_hourly (const char *lower,
+                GPtrArray  *quantities)
+{
+  static const char *hourly[] = { "an hour", "per hour", "/hour", "/hr", "an hr", "per hr", "hourly", NULL };
+  guint i;
+
+  for (i = 0; i + 1 < quantities->len; i++)
+    {
+      WfQuantity *hours = g_ptr_array_index (quantities, i);
+      WfQuantity *rate = g_ptr_array_index (quantities, i + 1);
+      const char *after_rate = lower + rate->end;
+
+      if (hours->kind != WF_QUERY_KIND_COUNT || !g_str_has_prefix (hours->noun, "h") ||
+          !(hours->per_day || hours->per_week || hours->per_month || hours->per_year) ||
+          (rate->kind != WF_QUERY_KIND_MONEY && rate->kind != WF_QUERY_KIND_NUMBER) ||
+          !match_per (after_rate, hourly))
+        continue;
+      rate->value *= hours->value;
+      rate->raw = rate->value;
+      rate->kind = WF_QUERY_KIND_MONEY;
+      rate->per_day = hours->per_day;
+      rate->per_week = hours->per_week;
+      rate->per_month = hours->per_month;
+      rate->per_year = hours->per_year;
+      g_ptr_array_remove_index (quantities, i);
+    }
 }
 
 /* ---- roles --------------------------------------------------------------- */
@@ -1887,7 +1919,7 @@ assign_roles (const char    *lower,
               WfQueryParams *params)
 {
   static const char *negative_words[] = { "cut", "lower", "drop prices", "reduce", "decrease",
-                                          "discount", "slash", NULL };
+                                          "discount", "slash", "drop", "knock", NULL };
   static const char *lose_words[] = { "lose", "losing", "lost", "churn", "leave", NULL };
   g_autofree Assigned *assigned = g_new0 (Assigned, MAX (quantities->len, 1));
   gboolean period_taken = FALSE;
@@ -3116,6 +3148,7 @@ route_question (const char            *text,
       }
 
   quantities = wf_query_extract (text);
+  combine_hourly (lower, quantities);
   if (wf_query_mentions_data (text, context->dataset_names))
     {
       route->decision = WF_ROUTE_DECISION_ROUTE;
