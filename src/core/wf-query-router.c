@@ -1865,7 +1865,7 @@ is_year (const WfQuantity *q,
          const char       *before)
 {
   static const char *date_words[] = {
-    "in", "since", "by", "until", "till", "before", "after", "during", "year", "fy", "from", NULL,
+    "in", "since", "by", "until", "till", "before", "after", "during", "year", "fy", NULL,
   };
   g_autofree char *trimmed = g_strchomp (g_strdup (before));
   const char *last = strrchr (trimmed, ' ');
@@ -2055,6 +2055,29 @@ assign_roles (const char    *lower,
     params->values[WF_SLOT_CUSTOMER_LOSS] = lost / params->values[WF_SLOT_CUSTOMERS];
 }
 
+/* "20k in 3 years", "$5,000 received in 2 years": an amount that arrives
+ * later, directly followed by "in" and a number. */
+static gboolean
+sum_due_later (const char *lower)
+{
+  const char *hit = lower;
+
+  while ((hit = strstr (hit, " in ")) != NULL)
+    {
+      const char *before = hit;
+
+      while (before > lower && before[-1] == ' ')
+        before--;
+      if (before > lower && (g_ascii_isdigit (before[-1]) ||
+                             ((before[-1] == 'k' || before[-1] == 'm') && before - 1 > lower &&
+                              g_ascii_isdigit (before[-2]))) &&
+          g_ascii_isdigit (hit[4]))
+        return TRUE;
+      hit += 4;
+    }
+  return FALSE;
+}
+
 /* Which of the words in WORDS comes first in TEXT, as a byte offset; G_MAXINT
  * when none does. */
 static int
@@ -2134,26 +2157,19 @@ detect_focus (const char          *lower,
       return NULL;
     case WF_INTENT_TIME_VALUE:
       {
-        /* Money today, later: "worth in 5 years", "grow to", "if I invest". Money
-         * later, today: "worth today", "in today's money", and inflation, which
-         * asks what a sum will still buy. */
+        /* Money later, today: "worth today", "in today's money", "20k in 3
+         * years", and inflation, which asks what a sum will still buy. Else
+         * money today, later: "worth in 5 years", "grow to", "if I invest". */
         static const char *today[] = {
           "present value", "worth today", "today's", "todays", "worth now", "inflation", "discount",
           "received in", "receive in", "get in", NULL,
         };
-        static const char *later[] = {
-          "worth in", "be worth", "grow to", "grow into", "grows to", "turn into", "become", "will i have",
-          "will we have", "will it be", "end up", "invest", "compound", "how much will", "earn", "put in",
-          "leave it", NULL,
-        };
-
         if (contains_word (lower, "future value"))
           return g_strdup ("fv");
-        if (has_any (lower, today))
+        if (has_any (lower, today) || sum_due_later (lower))
           return g_strdup ("pv");
-        if (has_any (lower, later))
-          return g_strdup ("fv");
-        return g_strdup ("pv");
+        /* "10k at 5% for 3 years": what it becomes. */
+        return g_strdup ("fv");
       }
     case WF_INTENT_RATE_CONVERSION:
       if (contains_word (lower, "to apr") || contains_word (lower, "into apr") ||
