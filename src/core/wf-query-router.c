@@ -557,7 +557,8 @@ wf_query_extract (const char *text)
       WfQuantity *q;
       const char *p;
       const char *start = s;
-      gboolean currency = FALSE;
+      gboolean currency = FALSE;   /* money: a symbol, a currency word or a multiplier */
+      gboolean symbol = FALSE;     /* a symbol or a currency word */
       gboolean had_comma = FALSE;
       gboolean decided = FALSE;
       const char *noun = NULL;
@@ -587,11 +588,11 @@ wf_query_extract (const char *text)
       while (p > lower && p[-1] == ' ')
         p--;
       if (p > lower && p[-1] == '$')
-        currency = TRUE;
+        currency = symbol = TRUE;
       else if (p - lower >= 3 && memcmp (p - 3, "\xe2\x82\xac", 3) == 0)
-        currency = TRUE;
+        currency = symbol = TRUE;
       else if (p - lower >= 2 && memcmp (p - 2, "\xc2\xa3", 2) == 0)
-        currency = TRUE;
+        currency = symbol = TRUE;
       if (p > lower && p[-1] == '-' && p - 1 > lower && !g_ascii_isalnum (p[-2]))
         start = p - 1;
 
@@ -648,7 +649,7 @@ wf_query_extract (const char *text)
                starts_word (p, "eur") || starts_word (p, "pounds") || starts_word (p, "gbp") ||
                starts_word (p, "bucks"))
         {
-          currency = TRUE;
+          currency = symbol = TRUE;
           while (g_ascii_isalpha (*p))
             p++;
         }
@@ -660,7 +661,8 @@ wf_query_extract (const char *text)
           q->noun = g_strdup (noun);
           decided = TRUE;
         }
-      if (!decided && !currency && match_count (p, &noun, &p))
+      /* "2k customers": a multiplier alone does not make it money. */
+      if (!decided && !symbol && match_count (p, &noun, &p))
         {
           q->kind = WF_QUERY_KIND_COUNT;
           q->value = value;
@@ -707,8 +709,12 @@ combine_hourly (const char *lower,
 
   for (i = 0; i + 1 < quantities->len; i++)
     {
-      WfQuantity *hours = g_ptr_array_index (quantities, i);
-      WfQuantity *rate = g_ptr_array_index (quantities, i + 1);
+      WfQuantity *first = g_ptr_array_index (quantities, i);
+      WfQuantity *second = g_ptr_array_index (quantities, i + 1);
+      /* "2 hours a day at 12 an hour" or "12 an hour for 40 hours a week" */
+      gboolean rate_first = first->kind != WF_QUERY_KIND_COUNT;
+      WfQuantity *hours = rate_first ? second : first;
+      WfQuantity *rate = rate_first ? first : second;
       const char *after_rate = lower + rate->end;
 
       if (hours->kind != WF_QUERY_KIND_COUNT || !g_str_has_prefix (hours->noun, "h") ||
@@ -723,7 +729,9 @@ combine_hourly (const char *lower,
       rate->per_week = hours->per_week;
       rate->per_month = hours->per_month;
       rate->per_year = hours->per_year;
-      g_ptr_array_remove_index (quantities, i);
+      rate->start = MIN (rate->start, hours->start);
+      rate->end = MAX (rate->end, hours->end);
+      g_ptr_array_remove_index (quantities, rate_first ? i + 1 : i);
     }
 }
 
@@ -762,6 +770,7 @@ static const RoleWord money_before[] = {
   { "salary", WF_SLOT_SALARY }, { "wage", WF_SLOT_SALARY }, { "wages", WF_SLOT_SALARY },
   { "paid", WF_SLOT_SALARY },
   { "invest", WF_SLOT_INVESTMENT }, { "investment", WF_SLOT_INVESTMENT }, { "buy", WF_SLOT_INVESTMENT },
+  { "invested", WF_SLOT_INVESTMENT }, { "bought", WF_SLOT_INVESTMENT }, { "paid for", WF_SLOT_INVESTMENT },
   { "buying", WF_SLOT_INVESTMENT }, { "upfront", WF_SLOT_INVESTMENT }, { "up front", WF_SLOT_INVESTMENT },
   { "purchase", WF_SLOT_INVESTMENT }, { "outlay", WF_SLOT_INVESTMENT }, { "spend on", WF_SLOT_INVESTMENT },
   { "save", WF_SLOT_CASH_FLOW }, { "saves", WF_SLOT_CASH_FLOW }, { "saving", WF_SLOT_CASH_FLOW },
@@ -1078,7 +1087,10 @@ static const IntentWord intent_words[] = {
   { "should i charge", WF_INTENT_MARGIN_MARKUP, 3 }, { "should we charge", WF_INTENT_MARGIN_MARKUP, 3 },
   { "on-cost", WF_INTENT_HIRING_COST, 3 }, { "on costs", WF_INTENT_HIRING_COST, 3 },
   { "oncost", WF_INTENT_HIRING_COST, 3 }, { "national insurance", WF_INTENT_HIRING_COST, 3 },
-  { "payroll tax", WF_INTENT_HIRING_COST, 3 },
+  { "payroll tax", WF_INTENT_HIRING_COST, 3 }, { "employee cost", WF_INTENT_HIRING_COST, 3 },
+  { "cost of an employee", WF_INTENT_HIRING_COST, 3 }, { "another employee", WF_INTENT_HIRING_COST, 3 },
+  { "more employee", WF_INTENT_HIRING_COST, 3 }, { "extra employee", WF_INTENT_HIRING_COST, 3 },
+  { "more staff", WF_INTENT_HIRING_COST, 3 }, { "extra staff", WF_INTENT_HIRING_COST, 3 },
   { "saved", WF_INTENT_SAVINGS_GROWTH, 2 }, { "saving", WF_INTENT_SAVINGS_GROWTH, 2 },
   { "reorder", WF_INTENT_INVENTORY, 4 }, { "run out of stock", WF_INTENT_INVENTORY, 5 },
   { "run out of inventory", WF_INTENT_INVENTORY, 5 },
@@ -1790,6 +1802,10 @@ score_shapes (const char *lower,
   static const char *how_much[] = {
     "how much", "what will", "what would", "end up", "will i have", "will we have", "be worth", NULL,
   };
+  static const char *each_month[] = { "each month", "a month", "per month", "every month", "monthly", NULL };
+  static const char *grew[] = {
+    "return", "grew", "grown", "growth", "now worth", "is worth", "went from", "gone up", "increase", NULL,
+  };
   Shape shape;
   int loans = scores[WF_INTENT_LOAN_PAYMENT] + scores[WF_INTENT_LOAN_PAYOFF];
   int other = 0;
@@ -1839,6 +1855,12 @@ score_shapes (const char *lower,
       scores[WF_INTENT_NPV_IRR] == 0 && has_any (lower, how_long))
     scores[WF_INTENT_CASH_RUNWAY] += 3;
 
+  /* Two amounts, a period and no rate, "what's the return": the growth rate
+   * from one to the other ("invested 80k 3 years ago, now worth 110k"). */
+  if (shape.lump == 2 && shape.periodic == 0 && shape.percents == 0 && shape.periods == 1 && loans == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && scores[WF_INTENT_PAYBACK] == 0 && has_any (lower, grew))
+    scores[WF_INTENT_GROWTH] += 4;
+
   /* A monthly amount put in at a rate for some years, "how much": savings. */
   if (shape.lump <= 1 && shape.monthly == 1 && shape.periodic == 1 && shape.rate_percents == 1 &&
       shape.other_percents == 0 && shape.periods >= 1 && loans == 0 && scores[WF_INTENT_PAYBACK] == 0 &&
@@ -1854,7 +1876,7 @@ score_shapes (const char *lower,
       other = MAX (other, scores[i]);
   if (other == 0 && shape.lump == 1 && shape.periodic == 0 && shape.percents == 1 &&
       shape.rate_percents == 1 && shape.periods >= 1 && shape.counts == 0 &&
-      !has_any (lower, business_nouns))
+      !has_any (lower, business_nouns) && !has_any (lower, each_month))
     scores[WF_INTENT_TIME_VALUE] = MAX (MAX (scores[WF_INTENT_TIME_VALUE], 4),
                                         MAX (scores[WF_INTENT_GROWTH], scores[WF_INTENT_SAVINGS_GROWTH]) + 1);
 }
@@ -3103,6 +3125,10 @@ route_question (const char            *text,
   int scores[WF_INTENT_LAST];
   int best = WF_INTENT_NONE;
   int second_score = 0;
+  static const char *deposit_asked[] = {
+    "how much should i", "how much do i need to", "how much must i", "how much would i need to",
+    "how much should we", "how much do we need to", "need to save", "need to put", NULL,
+  };
   int lexicon_hits = 0;          /* strong money words and phrases */
   int weak_hits = 0;             /* words that are about money only in context */
   gboolean has_amount = FALSE;   /* money, a percentage, a count or a named currency */
@@ -3254,6 +3280,14 @@ route_question (const char            *text,
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, route->intent, route->params);
       route->params->focus = detect_focus (lower, route->intent, route->params);
+      /* "how much should I put away each month to have 20k": the deposit is
+       * what is asked, which the savings template cannot solve for. */
+      if (route->intent == WF_INTENT_SAVINGS_GROWTH && quantities->len > 0 &&
+          !wf_query_params_has (route->params, WF_SLOT_DEPOSIT) && has_any (lower, deposit_asked))
+        {
+          route->intent = WF_INTENT_GENERAL_MODEL;
+          g_clear_pointer (&route->params->focus, g_free);
+        }
       /* A weak pattern ("last", "save") in a sentence with no money word and
        * no amount is not a financial question. */
       if (scores[best] <= 2 && lexicon_hits + weak_hits == 0 && !has_amount)
