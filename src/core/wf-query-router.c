@@ -36,7 +36,7 @@ static const char *slot_names[WF_SLOT_LAST] = {
   "customers", "salary", "headcount", "investment", "cash_flow", "discount_rate",
   "margin", "markup", "salvage", "deposit", "amount", "target_amount", "target_profit",
   "receivables", "payables", "inventory", "cogs", "order_cost", "holding_cost",
-  "lead_days", "overhead_rate",
+  "lead_days", "overhead_rate", "dso_days", "dio_days", "dpo_days",
 };
 
 const char *
@@ -287,9 +287,9 @@ typedef struct
 
 static const PeriodWord period_words[] = {
   { "years", 12 }, { "year", 12 }, { "yrs", 12 }, { "yr", 12 }, { "y", 12 },
-  { "months", 1 }, { "month", 1 }, { "mos", 1 }, { "mo", 1 },
+  { "months", 1 }, { "month", 1 }, { "mos", 1 }, { "mo", 1 }, { "mths", 1 }, { "mth", 1 }, { "mnths", 1 },
   { "quarters", 3 }, { "quarter", 3 },
-  { "weeks", 12.0 / 52.0 }, { "week", 12.0 / 52.0 },
+  { "weeks", 12.0 / 52.0 }, { "week", 12.0 / 52.0 }, { "wks", 12.0 / 52.0 },
   { "days", 12.0 / 365.0 }, { "day", 12.0 / 365.0 },
 };
 
@@ -308,6 +308,7 @@ static const SlotWord count_nouns[] = {
   { "products", WF_SLOT_UNITS }, { "widgets", WF_SLOT_UNITS }, { "cups", WF_SLOT_UNITS },
   { "meals", WF_SLOT_UNITS }, { "boxes", WF_SLOT_UNITS }, { "bottles", WF_SLOT_UNITS },
   { "pieces", WF_SLOT_UNITS }, { "orders", WF_SLOT_UNITS }, { "jobs", WF_SLOT_UNITS },
+  { "hours", WF_SLOT_UNITS }, { "hrs", WF_SLOT_UNITS },
   { "staff", WF_SLOT_HEADCOUNT }, { "employees", WF_SLOT_HEADCOUNT },
   { "employee", WF_SLOT_HEADCOUNT }, { "people", WF_SLOT_HEADCOUNT },
   { "hires", WF_SLOT_HEADCOUNT }, { "new hires", WF_SLOT_HEADCOUNT },
@@ -330,15 +331,173 @@ match_per (const char  *s,
 
 static const char *per_month_words[] = {
   "a month", "per month", "/month", "/mo", "monthly", "each month", "every month",
-  "pm ", "a mo ", "per mo ", NULL,
+  "pm ", "a mo ", "per mo ", "pcm", "p/m", "a mth", "per mth", "/mth", NULL,
 };
 static const char *per_year_words[] = {
   "a year", "per year", "/year", "/yr", "annually", "per annum", "yearly", "each year",
-  "every year", "an year", "pa ", "annual", NULL,
+  "every year", "an year", "pa ", "annual", "p/a", "p.a.", NULL,
 };
 static const char *per_day_words[] = {
   "a day", "per day", "/day", "daily", "each day", NULL,
 };
+static const char *per_week_words[] = {
+  "a week", "per week", "/week", "/wk", "weekly", "each week", "every week", "a wk", "per wk", "pw ", NULL,
+};
+
+/* A period word at `p` ("5 years", "a 5-year loan"): its length in months. */
+static gboolean
+match_period (const char  *p,
+              double      *out_months,
+              const char **out_noun,
+              const char **out_end)
+{
+  const char *w = (*p == '-') ? p + 1 : p;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (period_words); i++)
+    if (starts_word (w, period_words[i].word))
+      {
+        *out_months = period_words[i].months;
+        *out_noun = period_words[i].word;
+        *out_end = w + strlen (period_words[i].word);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* A count noun at `p`, possibly one word on: "3 more staff", "200 paying
+ * customers". Not across "per", "a" or "each": "18 per unit" is a price. */
+static gboolean
+match_count (const char  *p,
+             const char **out_noun,
+             const char **out_end)
+{
+  static const char *not_across[] = { "per", "a", "an", "each", "every", NULL };
+  const char *w = skip_spaces (p);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (count_nouns); i++)
+    {
+      const char *after = w;
+      int hop;
+
+      if (g_strcmp0 (count_nouns[i].word, "new") == 0)
+        continue;
+      for (hop = 0; hop < 2; hop++)
+        {
+          guint k;
+          gboolean stop = FALSE;
+
+          if (starts_word (after, count_nouns[i].word))
+            {
+              *out_noun = count_nouns[i].word;
+              *out_end = after + strlen (count_nouns[i].word);
+              return TRUE;
+            }
+          for (k = 0; not_across[k] != NULL; k++)
+            if (starts_word (after, not_across[k]))
+              stop = TRUE;
+          if (stop)
+            break;
+          while (g_ascii_isalpha (*after) || *after == '-')
+            after++;
+          after = skip_spaces (after);
+        }
+    }
+  return FALSE;
+}
+
+/* Small numbers written as words count only before a period or a count
+ * noun ("over three years", "two more staff"): elsewhere "one" is a pronoun. */
+static const struct
+{
+  const char *word;
+  double      value;
+} number_words[] = {
+  { "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 }, { "six", 6 },
+  { "seven", 7 }, { "eight", 8 }, { "nine", 9 }, { "ten", 10 }, { "eleven", 11 }, { "twelve", 12 },
+  { "fifteen", 15 }, { "eighteen", 18 }, { "twenty", 20 }, { "thirty", 30 },
+};
+
+static WfQuantity *
+word_quantity (const char  *lower,
+               const char  *s)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (number_words); i++)
+    if (starts_word (s, number_words[i].word))
+      {
+        const char *p = skip_spaces (s + strlen (number_words[i].word));
+        const char *noun = NULL;
+        double months = 0;
+        WfQuantity *q;
+
+        if (match_period (p, &months, &noun, &p))
+          {
+            q = g_new0 (WfQuantity, 1);
+            q->kind = WF_QUERY_KIND_PERIOD;
+            q->value = number_words[i].value * months;
+          }
+        else if (match_count (p, &noun, &p))
+          {
+            q = g_new0 (WfQuantity, 1);
+            q->kind = WF_QUERY_KIND_COUNT;
+            q->value = number_words[i].value;
+          }
+        else
+          return NULL;
+        q->raw = number_words[i].value;
+        q->noun = g_strdup (noun);
+        q->start = (int) (s - lower);
+        q->end = (int) (p - lower);
+        return q;
+      }
+  return NULL;
+}
+
+/* Where "a month", "a year"… would be after an amount: right after it, or
+ * after one money noun ("6k profit a year", "£500 rent a month"), but not
+ * "a year ago". Only nouns: in "50k cost per month" the 50k is not monthly. */
+static const char *
+per_words_at (const char *p)
+{
+  static const char *nouns[] = {
+    "profit", "profits", "revenue", "rent", "salary", "wages", "income", "savings", "interest", "net",
+    "extra", "gross", "turnover", "sales", "deposit", "deposits", "payment", "payments", "repayments",
+    "contribution", "contributions", "fees", "overhead", "overheads", "cash", "margin", "earnings",
+    "cashflow", "dividends", "royalties", NULL,
+  };
+  static const char *not_per[] = { "ago", "later", "from now", "time", NULL };
+  const char *w = p;
+  const char *after;
+  int i;
+  gboolean noun = FALSE;
+
+  for (i = 0; nouns[i] != NULL; i++)
+    if (starts_word (p, nouns[i]))
+      noun = TRUE;
+  if (!noun)
+    return p;
+  while (g_ascii_isalpha (*w))
+    w++;
+  after = skip_spaces (w);
+  if (!(match_per (after, per_month_words) || match_per (after, per_year_words) ||
+        match_per (after, per_day_words) || match_per (after, per_week_words)))
+    return p;
+  /* "a year ago": a date, not a rate */
+  w = after;
+  while (*w != '\0' && *w != ' ')
+    w++;
+  w = skip_spaces (w);
+  while (g_ascii_isalpha (*w))
+    w++;
+  w = skip_spaces (w);
+  for (i = 0; not_per[i] != NULL; i++)
+    if (g_str_has_prefix (w, not_per[i]))
+      return p;
+  return after;
+}
 
 /* Parses one number at `s` (digits, thousands commas, one decimal point). */
 static const char *
@@ -372,9 +531,12 @@ parse_number (const char *s,
     }
   buf[n] = '\0';
   *out_value = g_ascii_strtod (buf, NULL);
-  /* A number too long for the buffer: skip the rest of its digits. */
-  while (g_ascii_isdigit (*p) || *p == '.' || *p == ',')
-    p++;
+  /* A number too long for the buffer: skip the rest of its digits. Not the
+   * comma or full stop after a number ("DSO of 45, DIO of 30"): what
+   * follows it is another clause. */
+  if (n == sizeof buf - 1)
+    while (g_ascii_isdigit (*p) || *p == '.' || *p == ',')
+      p++;
   return p;
 }
 
@@ -395,13 +557,25 @@ wf_query_extract (const char *text)
       WfQuantity *q;
       const char *p;
       const char *start = s;
-      gboolean currency = FALSE;
+      gboolean currency = FALSE;   /* money: a symbol, a currency word or a multiplier */
+      gboolean symbol = FALSE;     /* a symbol or a currency word */
       gboolean had_comma = FALSE;
       gboolean decided = FALSE;
+      const char *noun = NULL;
+      double months = 0;
       double value;
       double mult = 1.0;
-      guint i;
 
+      if (g_ascii_isalpha (*s) && (s == lower || !g_ascii_isalnum (s[-1])))
+        {
+          q = word_quantity (lower, s);
+          if (q != NULL)
+            {
+              g_ptr_array_add (found, q);
+              s = lower + q->end;
+              continue;
+            }
+        }
       if (!(g_ascii_isdigit (*s) || (*s == '.' && g_ascii_isdigit (s[1]))) ||
           (s > lower && (g_ascii_isalpha (s[-1]) || g_ascii_isdigit (s[-1]))))
         {
@@ -414,15 +588,21 @@ wf_query_extract (const char *text)
       while (p > lower && p[-1] == ' ')
         p--;
       if (p > lower && p[-1] == '$')
-        currency = TRUE;
+        currency = symbol = TRUE;
       else if (p - lower >= 3 && memcmp (p - 3, "\xe2\x82\xac", 3) == 0)
-        currency = TRUE;
+        currency = symbol = TRUE;
       else if (p - lower >= 2 && memcmp (p - 2, "\xc2\xa3", 2) == 0)
-        currency = TRUE;
+        currency = symbol = TRUE;
       if (p > lower && p[-1] == '-' && p - 1 > lower && !g_ascii_isalnum (p[-2]))
         start = p - 1;
 
       p = parse_number (s, &value, &had_comma);
+      /* "6 and a half percent", "2 and a half years" */
+      if (strncmp (skip_spaces (p), "and a half", 10) == 0 && !g_ascii_isalpha (skip_spaces (p)[10]))
+        {
+          value += 0.5;
+          p = skip_spaces (p) + 10;
+        }
       q = g_new0 (WfQuantity, 1);
       q->kind = WF_QUERY_KIND_NUMBER;
       q->raw = value;
@@ -469,54 +649,25 @@ wf_query_extract (const char *text)
                starts_word (p, "eur") || starts_word (p, "pounds") || starts_word (p, "gbp") ||
                starts_word (p, "bucks"))
         {
-          currency = TRUE;
+          currency = symbol = TRUE;
           while (g_ascii_isalpha (*p))
             p++;
         }
 
-      if (!decided && !currency)
+      if (!decided && !currency && match_period (p, &months, &noun, &p))
         {
-          const char *w = (*p == '-') ? p + 1 : p;
-
-          for (i = 0; i < G_N_ELEMENTS (period_words); i++)
-            if (starts_word (w, period_words[i].word))
-              {
-                q->kind = WF_QUERY_KIND_PERIOD;
-                q->value = value * period_words[i].months;
-                q->noun = g_strdup (period_words[i].word[strlen (period_words[i].word) - 1] == 's'
-                                    ? period_words[i].word
-                                    : period_words[i].word);
-                p = w + strlen (period_words[i].word);
-                decided = TRUE;
-                break;
-              }
+          q->kind = WF_QUERY_KIND_PERIOD;
+          q->value = value * months;
+          q->noun = g_strdup (noun);
+          decided = TRUE;
         }
-      if (!decided && !currency)
+      /* "2k customers": a multiplier alone does not make it money. */
+      if (!decided && !symbol && match_count (p, &noun, &p))
         {
-          const char *w = skip_spaces (p);
-
-          /* "3 more staff", "200 paying customers": allow one word in between. */
-          for (i = 0; i < G_N_ELEMENTS (count_nouns) && !decided; i++)
-            {
-              const char *after = w;
-              int hop;
-
-              for (hop = 0; hop < 2 && !decided; hop++)
-                {
-                  if (starts_word (after, count_nouns[i].word) &&
-                      g_strcmp0 (count_nouns[i].word, "new") != 0)
-                    {
-                      q->kind = WF_QUERY_KIND_COUNT;
-                      q->value = value;
-                      q->noun = g_strdup (count_nouns[i].word);
-                      p = after + strlen (count_nouns[i].word);
-                      decided = TRUE;
-                    }
-                  while (g_ascii_isalpha (*after) || *after == '-')
-                    after++;
-                  after = skip_spaces (after);
-                }
-            }
+          q->kind = WF_QUERY_KIND_COUNT;
+          q->value = value;
+          q->noun = g_strdup (noun);
+          decided = TRUE;
         }
       if (!decided)
         {
@@ -529,9 +680,12 @@ wf_query_extract (const char *text)
       p = skip_spaces (p);
       if (strncmp (p, "each", 4) != 0)
         {
-          q->per_month = match_per (p, per_month_words);
-          q->per_year = match_per (p, per_year_words);
-          q->per_day = match_per (p, per_day_words);
+          const char *per = per_words_at (p);
+
+          q->per_month = match_per (per, per_month_words);
+          q->per_year = match_per (per, per_year_words);
+          q->per_day = match_per (per, per_day_words);
+          q->per_week = match_per (per, per_week_words);
           if (!q->per_month && !q->per_year && (starts_word (p, "apr") || starts_word (p, "apy")))
             q->per_year = TRUE;
         }
@@ -542,6 +696,43 @@ wf_query_extract (const char *text)
     }
 
   return found;
+}
+
+/* "saves 2 hours a day at 12 an hour": the hours and the hourly rate are
+ * one amount, 24 a day. Replaces the pair in QUANTITIES with it. */
+static void
+combine_hourly (const char *lower,
+                GPtrArray  *quantities)
+{
+  static const char *hourly[] = { "an hour", "per hour", "/hour", "/hr", "an hr", "per hr", "hourly", NULL };
+  guint i;
+
+  for (i = 0; i + 1 < quantities->len; i++)
+    {
+      WfQuantity *first = g_ptr_array_index (quantities, i);
+      WfQuantity *second = g_ptr_array_index (quantities, i + 1);
+      /* "2 hours a day at 12 an hour" or "12 an hour for 40 hours a week" */
+      gboolean rate_first = first->kind != WF_QUERY_KIND_COUNT;
+      WfQuantity *hours = rate_first ? second : first;
+      WfQuantity *rate = rate_first ? first : second;
+      const char *after_rate = lower + rate->end;
+
+      if (hours->kind != WF_QUERY_KIND_COUNT || !g_str_has_prefix (hours->noun, "h") ||
+          !(hours->per_day || hours->per_week || hours->per_month || hours->per_year) ||
+          (rate->kind != WF_QUERY_KIND_MONEY && rate->kind != WF_QUERY_KIND_NUMBER) ||
+          !match_per (after_rate, hourly))
+        continue;
+      rate->value *= hours->value;
+      rate->raw = rate->value;
+      rate->kind = WF_QUERY_KIND_MONEY;
+      rate->per_day = hours->per_day;
+      rate->per_week = hours->per_week;
+      rate->per_month = hours->per_month;
+      rate->per_year = hours->per_year;
+      rate->start = MIN (rate->start, hours->start);
+      rate->end = MAX (rate->end, hours->end);
+      g_ptr_array_remove_index (quantities, rate_first ? i + 1 : i);
+    }
 }
 
 /* ---- roles --------------------------------------------------------------- */
@@ -559,6 +750,8 @@ static const RoleWord money_before[] = {
   { "pay off", WF_SLOT_PRINCIPAL }, { "pay down", WF_SLOT_PRINCIPAL }, { "clear", WF_SLOT_PRINCIPAL },
   { "paid off", WF_SLOT_PRINCIPAL },
   { "payment", WF_SLOT_PAYMENT }, { "paying", WF_SLOT_PAYMENT }, { "pay", WF_SLOT_PAYMENT },
+  { "payment on", WF_SLOT_PRINCIPAL }, { "payments on", WF_SLOT_PRINCIPAL }, { "repayments on", WF_SLOT_PRINCIPAL },
+  { "repayment on", WF_SLOT_PRINCIPAL }, { "payment for", WF_SLOT_PRINCIPAL }, { "payments for", WF_SLOT_PRINCIPAL },
   { "repay", WF_SLOT_PAYMENT },
   { "price", WF_SLOT_PRICE }, { "sell", WF_SLOT_PRICE }, { "charge", WF_SLOT_PRICE },
   { "priced", WF_SLOT_PRICE }, { "ticket", WF_SLOT_PRICE }, { "fee", WF_SLOT_PRICE },
@@ -577,6 +770,7 @@ static const RoleWord money_before[] = {
   { "salary", WF_SLOT_SALARY }, { "wage", WF_SLOT_SALARY }, { "wages", WF_SLOT_SALARY },
   { "paid", WF_SLOT_SALARY },
   { "invest", WF_SLOT_INVESTMENT }, { "investment", WF_SLOT_INVESTMENT }, { "buy", WF_SLOT_INVESTMENT },
+  { "invested", WF_SLOT_INVESTMENT }, { "bought", WF_SLOT_INVESTMENT }, { "paid for", WF_SLOT_INVESTMENT },
   { "buying", WF_SLOT_INVESTMENT }, { "upfront", WF_SLOT_INVESTMENT }, { "up front", WF_SLOT_INVESTMENT },
   { "purchase", WF_SLOT_INVESTMENT }, { "outlay", WF_SLOT_INVESTMENT }, { "spend on", WF_SLOT_INVESTMENT },
   { "save", WF_SLOT_CASH_FLOW }, { "saves", WF_SLOT_CASH_FLOW }, { "saving", WF_SLOT_CASH_FLOW },
@@ -587,7 +781,8 @@ static const RoleWord money_before[] = {
   { "deposit", WF_SLOT_DEPOSIT }, { "contribute", WF_SLOT_DEPOSIT }, { "put away", WF_SLOT_DEPOSIT },
   { "put aside", WF_SLOT_DEPOSIT }, { "put in", WF_SLOT_DEPOSIT }, { "adding", WF_SLOT_DEPOSIT },
   { "salvage", WF_SLOT_SALVAGE }, { "resale", WF_SLOT_SALVAGE }, { "residual", WF_SLOT_SALVAGE },
-  { "scrap", WF_SLOT_SALVAGE }, { "sell it for", WF_SLOT_SALVAGE },
+  { "scrap", WF_SLOT_SALVAGE }, { "sell it for", WF_SLOT_SALVAGE }, { "worth at the end", WF_SLOT_SALVAGE },
+  { "sell it on for", WF_SLOT_SALVAGE }, { "trade it in for", WF_SLOT_SALVAGE },
   { "profit of", WF_SLOT_TARGET_PROFIT }, { "target", WF_SLOT_TARGET_PROFIT },
   { "make a profit", WF_SLOT_TARGET_PROFIT },
   { "receivable", WF_SLOT_RECEIVABLES }, { "receivables", WF_SLOT_RECEIVABLES },
@@ -626,6 +821,8 @@ static const RoleWord money_after[] = {
   { "to hold", WF_SLOT_HOLDING_COST }, { "to store", WF_SLOT_HOLDING_COST },
   { "salvage", WF_SLOT_SALVAGE }, { "scrap", WF_SLOT_SALVAGE },
   { "profit", WF_SLOT_TARGET_PROFIT }, { "of profit", WF_SLOT_TARGET_PROFIT },
+  { "at the end", WF_SLOT_SALVAGE }, { "when i sell it", WF_SLOT_SALVAGE }, { "when we sell it", WF_SLOT_SALVAGE },
+  { "resale", WF_SLOT_SALVAGE }, { "residual", WF_SLOT_SALVAGE },
 };
 
 static const RoleWord percent_before[] = {
@@ -665,6 +862,9 @@ static const RoleWord percent_after[] = {
   { "of my subscribers", WF_SLOT_CUSTOMER_LOSS }, { "of subscribers", WF_SLOT_CUSTOMER_LOSS },
   { "margin", WF_SLOT_MARGIN }, { "gross margin", WF_SLOT_MARGIN },
   { "markup", WF_SLOT_MARKUP }, { "mark-up", WF_SLOT_MARKUP },
+  { "more customers", WF_SLOT_CUSTOMER_LOSS }, { "more clients", WF_SLOT_CUSTOMER_LOSS },
+  { "more sales", WF_SLOT_CUSTOMER_LOSS }, { "more orders", WF_SLOT_CUSTOMER_LOSS },
+  { "more subscribers", WF_SLOT_CUSTOMER_LOSS }, { "more volume", WF_SLOT_CUSTOMER_LOSS },
   { "on-costs", WF_SLOT_OVERHEAD_RATE }, { "on top", WF_SLOT_OVERHEAD_RATE },
   { "in benefits", WF_SLOT_OVERHEAD_RATE }, { "overhead", WF_SLOT_OVERHEAD_RATE },
 };
@@ -718,25 +918,40 @@ leading_role (const char     *window,
   const char *w = window;
   guint i;
 
+  /* Not across a clause: in "80k, payables 50k" the 80k is not payables. */
   while (*w != '\0' && !g_ascii_isalnum (*w))
-    w++;
-  /* Skip filler: "a 40k van loan", "$500 on my card". */
+    {
+      if (strchr (",;.:?!", *w) != NULL)
+        return -1;
+      w++;
+    }
+  /* Skip filler: "a 40k van loan", "$12k credit card balance"; but not a
+   * linking word: in "80k with cogs of 600k" the 80k is not the cogs. */
   for (i = 0; i < n_words; i++)
     {
+      static const char *links[] = { "with", "and", "but", "or", "plus", "for", "at", "to", "from", "on",
+                                     "is", "are", "was", "while", "if", "then", NULL };
       size_t len = strlen (words[i].word);
-      const char *candidates[4];
+      const char *candidates[4] = { NULL, };
       const char *next = w;
       guint c;
 
       candidates[0] = w;
       for (c = 1; c < 3; c++)
         {
+          guint k;
+          gboolean link = FALSE;
+
+          for (k = 0; links[k] != NULL; k++)
+            if (starts_word (next, links[k]))
+              link = TRUE;
+          if (link)
+            break;
           while (g_ascii_isalpha (*next) || *next == '-')
             next++;
           next = skip_spaces (next);
           candidates[c] = next;
         }
-      candidates[3] = NULL;
       for (c = 0; candidates[c] != NULL; c++)
         if (strncmp (candidates[c], words[i].word, len) == 0 && !g_ascii_isalpha (candidates[c][len]) &&
             len > best_len)
@@ -841,17 +1056,69 @@ static const IntentWord intent_words[] = {
   { "compound interest", WF_INTENT_SAVINGS_GROWTH, 3 }, { "how much will i have", WF_INTENT_SAVINGS_GROWTH, 3 },
   { "will it grow to", WF_INTENT_SAVINGS_GROWTH, 3 }, { "invest", WF_INTENT_SAVINGS_GROWTH, 1 },
   { "emergency fund", WF_INTENT_SAVINGS_GROWTH, 3 },
+  /* The way owners say it, not the textbook name. */
+  { "interest do i pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "interest will i pay", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "interest would i pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "interest do we pay", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "interest will we pay", WF_INTENT_LOAN_PAYMENT, 3 }, { "pay in interest", WF_INTENT_LOAN_PAYMENT, 3 },
+  { "overdraft", WF_INTENT_LOAN_PAYOFF, 2 }, { "to clear", WF_INTENT_LOAN_PAYOFF, 2 },
+  { "as an annual rate", WF_INTENT_RATE_CONVERSION, 4 }, { "annual rate is that", WF_INTENT_RATE_CONVERSION, 4 },
+  { "annual equivalent", WF_INTENT_RATE_CONVERSION, 4 }, { "a year is that", WF_INTENT_RATE_CONVERSION, 3 },
+  { "annualised", WF_INTENT_RATE_CONVERSION, 3 }, { "annualized", WF_INTENT_RATE_CONVERSION, 3 },
+  { "where will we be", WF_INTENT_GROWTH, 2 }, { "where will it be", WF_INTENT_GROWTH, 2 },
+  { "prices up", WF_INTENT_PRICE_CHANGE, 4 }, { "price up", WF_INTENT_PRICE_CHANGE, 4 },
+  { "prices down", WF_INTENT_PRICE_CHANGE, 4 }, { "price down", WF_INTENT_PRICE_CHANGE, 4 },
+  { "raise the price", WF_INTENT_PRICE_CHANGE, 4 }, { "put up prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "price hike", WF_INTENT_PRICE_CHANGE, 4 }, { "up my prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "drop my price", WF_INTENT_PRICE_CHANGE, 4 }, { "drop our price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "reduce my price", WF_INTENT_PRICE_CHANGE, 4 }, { "reduce prices", WF_INTENT_PRICE_CHANGE, 4 },
+  { "reduce our price", WF_INTENT_PRICE_CHANGE, 4 },
+  { "run out", WF_INTENT_CASH_RUNWAY, 4 }, { "running out", WF_INTENT_CASH_RUNWAY, 4 },
+  { "for themselves", WF_INTENT_PAYBACK, 5 }, { "paid back", WF_INTENT_PAYBACK, 4 },
+  { "pays back", WF_INTENT_PAYBACK, 4 }, { "pay itself off", WF_INTENT_PAYBACK, 5 },
+  { "money back", WF_INTENT_PAYBACK, 4 }, { "earn it back", WF_INTENT_PAYBACK, 4 },
+  { "conversion cycle", WF_INTENT_WORKING_CAPITAL, 4 }, { "cash cycle", WF_INTENT_WORKING_CAPITAL, 4 },
+  { "cash tied up", WF_INTENT_WORKING_CAPITAL, 3 }, { "debtor days", WF_INTENT_WORKING_CAPITAL, 5 },
+  { "creditor days", WF_INTENT_WORKING_CAPITAL, 5 }, { "days of stock", WF_INTENT_WORKING_CAPITAL, 3 },
+  { "days of inventory", WF_INTENT_WORKING_CAPITAL, 3 }, { "pay suppliers", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "pay our suppliers", WF_INTENT_WORKING_CAPITAL, 2 }, { "pay my suppliers", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "customers pay in", WF_INTENT_WORKING_CAPITAL, 2 }, { "get paid in", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "get paid after", WF_INTENT_WORKING_CAPITAL, 2 },
+  { "pay it back", WF_INTENT_PAYBACK, 4 }, { "pay them back", WF_INTENT_PAYBACK, 4 },
+  { "should i charge", WF_INTENT_MARGIN_MARKUP, 3 }, { "should we charge", WF_INTENT_MARGIN_MARKUP, 3 },
+  { "on-cost", WF_INTENT_HIRING_COST, 3 }, { "on costs", WF_INTENT_HIRING_COST, 3 },
+  { "oncost", WF_INTENT_HIRING_COST, 3 }, { "national insurance", WF_INTENT_HIRING_COST, 3 },
+  { "payroll tax", WF_INTENT_HIRING_COST, 3 }, { "employee cost", WF_INTENT_HIRING_COST, 3 },
+  { "cost of an employee", WF_INTENT_HIRING_COST, 3 }, { "another employee", WF_INTENT_HIRING_COST, 3 },
+  { "more employee", WF_INTENT_HIRING_COST, 3 }, { "extra employee", WF_INTENT_HIRING_COST, 3 },
+  { "more staff", WF_INTENT_HIRING_COST, 3 }, { "extra staff", WF_INTENT_HIRING_COST, 3 },
+  { "saved", WF_INTENT_SAVINGS_GROWTH, 2 }, { "saving", WF_INTENT_SAVINGS_GROWTH, 2 },
+  { "reorder", WF_INTENT_INVENTORY, 4 }, { "run out of stock", WF_INTENT_INVENTORY, 5 },
+  { "run out of inventory", WF_INTENT_INVENTORY, 5 },
 };
 
 /* Words that make a question financial at all (for general_model and refusal). */
 static const char *finance_lexicon[] = {
   "money", "cash", "profit", "revenue", "price", "pricing", "cost", "costs", "invest", "budget",
-  "tax", "interest", "rate", "loan", "salary", "business", "sales", "expense", "expenses",
-  "dollar", "income", "customer", "margin", "spend", "pay", "afford", "debt", "finance",
-  "financial", "forecast", "valuation", "equity", "shares", "dividend", "rent", "payroll",
-  "invoice", "bank", "fund", "return", "capital", "budget", "wage", "fee", "subscription",
-  "inflation", "currency", "earn", "worth", "$", "\xe2\x82\xac", "\xc2\xa3", "roi",
-  "ebitda", "p&l", "balance sheet", "lease", "buy", "sell", "overhead", "quote",
+  "tax", "loan", "salary", "business", "sales", "expense", "expenses",
+  "dollar", "income", "margin", "afford", "debt", "finance",
+  "financial", "forecast", "valuation", "equity", "dividend", "rent", "payroll",
+  "invoice", "wage", "fee", "subscription", "inflation", "roi", "apr", "mortgage", "overdraft",
+  "ebitda", "p&l", "balance sheet", "lease", "overhead", "savings", "cash flow",
+  "$", "\xe2\x82\xac", "\xc2\xa3",
+  /* Words below are weak alone, strong in these phrases. */
+  "working capital", "cost of capital", "capital expenditure", "capex", "raise capital",
+  "raising capital", "capital gains", "venture capital", "share capital", "capital investment",
+  "interest rate", "compound interest", "interest-free", "interest free", "pay interest",
+  "return on investment", "rate of return", "tax return", "exchange rate", "bank account",
+  "bank balance", "pay off", "pay back", "get paid", "pay rise", "pay suppliers", "pay my staff",
+};
+
+/* Words that are about money only in context: "the capital of France", "no
+ * interest in football", "when do you return", "pay attention". Alone, with
+ * no amount and no strong word, they do not make a question financial. */
+static const char *weak_lexicon[] = {
+  "capital", "interest", "return", "rate", "worth", "buy", "sell", "fund", "bank", "shares",
+  "quote", "currency", "earn", "spend", "pay", "customer", "spending", "paid", "bucks", "grand", "charge",
 };
 
 /* Requests the product must never try to do. */
@@ -925,6 +1192,22 @@ score_intents (const char *lower,
     scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
   if (scores[WF_INTENT_TIME_VALUE] >= 4)
     scores[WF_INTENT_SAVINGS_GROWTH] = MAX (0, scores[WF_INTENT_SAVINGS_GROWTH] - 2);
+  /* "how much interest will I earn" is money growing, not a loan. */
+  if (scores[WF_INTENT_LOAN_PAYMENT] > 0 && contains_word (lower, "interest") &&
+      !contains_word (lower, "loan") && !contains_word (lower, "borrow") &&
+      (contains_word (lower, "earn") || contains_word (lower, "earning") || contains_word (lower, "savings") ||
+       contains_word (lower, "deposit") || contains_word (lower, "invest")))
+    scores[WF_INTENT_LOAN_PAYMENT] = MAX (0, scores[WF_INTENT_LOAN_PAYMENT] - 2);
+  /* "how much will I pay back on a 12k loan" is the loan's total, not a payback period. */
+  if (scores[WF_INTENT_PAYBACK] > 0 &&
+      (contains_word (lower, "loan") || contains_word (lower, "mortgage") || contains_word (lower, "borrow")) &&
+      !contains_word (lower, "itself") && !contains_word (lower, "themselves") &&
+      !contains_word (lower, "payback") && !contains_word (lower, "recoup"))
+    scores[WF_INTENT_PAYBACK] = MAX (0, scores[WF_INTENT_PAYBACK] - 4);
+  /* "run out of stock" is about ordering, not cash. */
+  if (scores[WF_INTENT_INVENTORY] >= 5 && scores[WF_INTENT_CASH_RUNWAY] > 0 &&
+      !contains_word (lower, "cash") && !contains_word (lower, "money"))
+    scores[WF_INTENT_CASH_RUNWAY] = 0;
 }
 
 /* ---- per-intent role mapping -------------------------------------------- */
@@ -952,7 +1235,8 @@ remap_slot (WfIntent intent,
     { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_DISCOUNT_RATE },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
-    { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+    { WF_SLOT_BURN, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
+    { WF_SLOT_TARGET_PROFIT, WF_SLOT_CASH_FLOW },
   };
   static const Remap payback[] = {
     { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
@@ -960,7 +1244,8 @@ remap_slot (WfIntent intent,
     { WF_SLOT_REVENUE, WF_SLOT_CASH_FLOW }, { WF_SLOT_PAYMENT, WF_SLOT_CASH_FLOW },
     { WF_SLOT_DEPOSIT, WF_SLOT_CASH_FLOW }, { WF_SLOT_RATE, WF_SLOT_GROWTH },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_CASH_FLOW }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
-    { WF_SLOT_CASH, WF_SLOT_INVESTMENT },
+    { WF_SLOT_CASH, WF_SLOT_INVESTMENT }, { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
+    { WF_SLOT_TARGET_PROFIT, WF_SLOT_CASH_FLOW },
   };
   static const Remap break_even[] = {
     { WF_SLOT_BURN, WF_SLOT_FIXED_COSTS }, { WF_SLOT_PAYMENT, WF_SLOT_FIXED_COSTS },
@@ -1017,6 +1302,7 @@ remap_slot (WfIntent intent,
     { WF_SLOT_UNIT_COST, WF_SLOT_INVESTMENT }, { WF_SLOT_PRINCIPAL, WF_SLOT_INVESTMENT },
     { WF_SLOT_PRICE, WF_SLOT_INVESTMENT }, { WF_SLOT_AMOUNT, WF_SLOT_INVESTMENT },
     { WF_SLOT_TARGET_AMOUNT, WF_SLOT_SALVAGE }, { WF_SLOT_BURN, WF_SLOT_INVESTMENT },
+    { WF_SLOT_SALARY, WF_SLOT_INVESTMENT },
   };
   static const Remap working[] = {
     { WF_SLOT_UNIT_COST, WF_SLOT_COGS }, { WF_SLOT_PRINCIPAL, WF_SLOT_RECEIVABLES },
@@ -1125,9 +1411,10 @@ fill_order (WfIntent      intent,
   static const WfSlot dep_money[] = { WF_SLOT_INVESTMENT, WF_SLOT_SALVAGE, WF_SLOT_LAST };
   static const WfSlot wc_money[] = { WF_SLOT_REVENUE, WF_SLOT_RECEIVABLES, WF_SLOT_COGS,
                                      WF_SLOT_INVENTORY, WF_SLOT_PAYABLES, WF_SLOT_LAST };
+  static const WfSlot wc_days[] = { WF_SLOT_DSO_DAYS, WF_SLOT_DIO_DAYS, WF_SLOT_DPO_DAYS, WF_SLOT_LAST };
   static const WfSlot inv_money[] = { WF_SLOT_ORDER_COST, WF_SLOT_HOLDING_COST, WF_SLOT_LAST };
   static const WfSlot inv_units[] = { WF_SLOT_UNITS, WF_SLOT_LAST };
-  gboolean monthly = q->per_month;
+  gboolean monthly = q->per_month || q->per_week;
 
   switch (intent)
     {
@@ -1187,6 +1474,9 @@ fill_order (WfIntent      intent,
         return dep_money;
       return kind == WF_QUERY_KIND_PERCENT ? rate_pct : none;
     case WF_INTENT_WORKING_CAPITAL:
+      /* Days with no word to place them: in the order the measures are named. */
+      if (kind == WF_QUERY_KIND_PERIOD)
+        return wc_days;
       return kind == WF_QUERY_KIND_MONEY ? wc_money : none;
     case WF_INTENT_INVENTORY:
       if (kind == WF_QUERY_KIND_MONEY || kind == WF_QUERY_KIND_NUMBER)
@@ -1218,21 +1508,27 @@ normalise_money (WfSlot            slot,
         return v / 12.0;
       if (q->per_day)
         return v * 365.0 / 12.0;
+      if (q->per_week)
+        return v * 52.0 / 12.0;
       return v;
     case WF_SLOT_REVENUE:
       if (intent == WF_INTENT_WORKING_CAPITAL)
-        return q->per_month ? v * 12.0 : v;
+        return q->per_month ? v * 12.0 : (q->per_week ? v * 52.0 : v);
       if (q->per_year)
         return v / 12.0;
+      if (q->per_week)
+        return v * 52.0 / 12.0;
       return v;
     case WF_SLOT_COGS:
-      return q->per_month ? v * 12.0 : v;
+      return q->per_month ? v * 12.0 : (q->per_week ? v * 52.0 : v);
     case WF_SLOT_SALARY:
     case WF_SLOT_CASH_FLOW:
       if (q->per_month)
         return v * 12.0;
       if (q->per_day)
         return v * 365.0;
+      if (q->per_week)
+        return v * 52.0;
       return v;
     default:
       return v;
@@ -1240,7 +1536,7 @@ normalise_money (WfSlot            slot,
 }
 
 static gboolean
-window_has_any (const char  *window,
+has_any (const char  *window,
                 const char **words)
 {
   int i;
@@ -1251,6 +1547,393 @@ window_has_any (const char  *window,
   return FALSE;
 }
 
+/* Working-capital days given directly: "customers pay in 45 days", "30 days
+ * of stock", "we pay suppliers in 60", "DSO of 45". */
+static const RoleWord days_before[] = {
+  { "customers pay", WF_SLOT_DSO_DAYS }, { "clients pay", WF_SLOT_DSO_DAYS },
+  { "customers take", WF_SLOT_DSO_DAYS }, { "clients take", WF_SLOT_DSO_DAYS },
+  { "customers", WF_SLOT_DSO_DAYS }, { "clients", WF_SLOT_DSO_DAYS }, { "debtors", WF_SLOT_DSO_DAYS },
+  { "get paid", WF_SLOT_DSO_DAYS }, { "gets paid", WF_SLOT_DSO_DAYS }, { "getting paid", WF_SLOT_DSO_DAYS },
+  { "paid after", WF_SLOT_DSO_DAYS }, { "paid within", WF_SLOT_DSO_DAYS }, { "collect", WF_SLOT_DSO_DAYS },
+  { "collection", WF_SLOT_DSO_DAYS }, { "collections", WF_SLOT_DSO_DAYS }, { "invoices", WF_SLOT_DSO_DAYS },
+  { "receivable", WF_SLOT_DSO_DAYS }, { "receivables", WF_SLOT_DSO_DAYS }, { "debtor days", WF_SLOT_DSO_DAYS },
+  { "dso", WF_SLOT_DSO_DAYS }, { "days sales outstanding", WF_SLOT_DSO_DAYS },
+  { "inventory", WF_SLOT_DIO_DAYS }, { "stock", WF_SLOT_DIO_DAYS }, { "hold", WF_SLOT_DIO_DAYS },
+  { "holds", WF_SLOT_DIO_DAYS }, { "sits", WF_SLOT_DIO_DAYS }, { "shelf", WF_SLOT_DIO_DAYS },
+  { "shelves", WF_SLOT_DIO_DAYS }, { "warehouse", WF_SLOT_DIO_DAYS }, { "dio", WF_SLOT_DIO_DAYS },
+  { "days inventory outstanding", WF_SLOT_DIO_DAYS }, { "inventory days", WF_SLOT_DIO_DAYS },
+  { "stock days", WF_SLOT_DIO_DAYS },
+  { "suppliers", WF_SLOT_DPO_DAYS }, { "supplier", WF_SLOT_DPO_DAYS }, { "vendors", WF_SLOT_DPO_DAYS },
+  { "vendor", WF_SLOT_DPO_DAYS }, { "creditors", WF_SLOT_DPO_DAYS }, { "payables", WF_SLOT_DPO_DAYS },
+  { "payable", WF_SLOT_DPO_DAYS }, { "suppliers get paid", WF_SLOT_DPO_DAYS }, { "creditor days", WF_SLOT_DPO_DAYS },
+  { "dpo", WF_SLOT_DPO_DAYS }, { "days payables outstanding", WF_SLOT_DPO_DAYS },
+};
+
+/* Right after the number, with nothing but spaces between. */
+static const RoleWord days_after[] = {
+  { "of stock", WF_SLOT_DIO_DAYS }, { "of inventory", WF_SLOT_DIO_DAYS }, { "in stock", WF_SLOT_DIO_DAYS },
+  { "in inventory", WF_SLOT_DIO_DAYS }, { "inventory", WF_SLOT_DIO_DAYS }, { "stock", WF_SLOT_DIO_DAYS },
+  { "worth of stock", WF_SLOT_DIO_DAYS }, { "worth of inventory", WF_SLOT_DIO_DAYS },
+  { "on the shelf", WF_SLOT_DIO_DAYS }, { "inventory outstanding", WF_SLOT_DIO_DAYS }, { "dio", WF_SLOT_DIO_DAYS },
+  { "to collect", WF_SLOT_DSO_DAYS }, { "to get paid", WF_SLOT_DSO_DAYS }, { "sales outstanding", WF_SLOT_DSO_DAYS },
+  { "receivable", WF_SLOT_DSO_DAYS }, { "dso", WF_SLOT_DSO_DAYS },
+  { "to pay suppliers", WF_SLOT_DPO_DAYS }, { "to pay our suppliers", WF_SLOT_DPO_DAYS },
+  { "to pay my suppliers", WF_SLOT_DPO_DAYS }, { "payables outstanding", WF_SLOT_DPO_DAYS },
+  { "payable", WF_SLOT_DPO_DAYS }, { "dpo", WF_SLOT_DPO_DAYS },
+};
+
+static int
+days_role (const char *before,
+           const char *after)
+{
+  const char *a = after;
+  size_t best_len = 0;
+  int role = -1;
+  guint i;
+
+  while (*a == ' ' || *a == '\'')
+    a++;
+  for (i = 0; i < G_N_ELEMENTS (days_after); i++)
+    {
+      size_t len = strlen (days_after[i].word);
+
+      if (len > best_len && strncmp (a, days_after[i].word, len) == 0 && !g_ascii_isalpha (a[len]))
+        {
+          role = (int) days_after[i].slot;
+          best_len = len;
+        }
+    }
+  if (role < 0)
+    role = nearest_role (before, days_before, G_N_ELEMENTS (days_before), NULL);
+  return role;
+}
+
+/* A working-capital period in days: "6 weeks" is 42, "2 months" 60. */
+static double
+days_value (const WfQuantity *q)
+{
+  if (q->kind != WF_QUERY_KIND_PERIOD || q->noun == NULL || g_str_has_prefix (q->noun, "day"))
+    return q->raw;
+  if (g_str_has_prefix (q->noun, "week"))
+    return q->raw * 7;
+  if (g_str_has_prefix (q->noun, "mo"))
+    return q->raw * 30;
+  if (g_str_has_prefix (q->noun, "quarter"))
+    return q->raw * 91;
+  return q->raw * 365;
+}
+
+/* Days or weeks; or, in a question that speaks of days, a small bare number
+ * ("45, 30 and 60 days"). */
+static gboolean
+is_days (const WfQuantity *q,
+         const char       *lower)
+{
+  if (q->kind == WF_QUERY_KIND_PERIOD)
+    return q->noun != NULL && (g_str_has_prefix (q->noun, "day") || g_str_has_prefix (q->noun, "week"));
+  return q->kind == WF_QUERY_KIND_NUMBER && q->value <= 730 && contains_word (lower, "days");
+}
+
+/* The text between quantity I and its neighbours: BEFORE from the previous
+ * one (at most 60 bytes, cut at a sentence end), AFTER up to the next one (at
+ * most 40 bytes). */
+static void
+quantity_windows (const char  *lower,
+                  GPtrArray   *quantities,
+                  guint        i,
+                  char       **out_before,
+                  char       **out_after)
+{
+  WfQuantity *q = g_ptr_array_index (quantities, i);
+  int len = (int) strlen (lower);
+  int window_start = i > 0 ? ((WfQuantity *) g_ptr_array_index (quantities, i - 1))->end : 0;
+  int after_end = i + 1 < quantities->len
+                  ? ((WfQuantity *) g_ptr_array_index (quantities, i + 1))->start
+                  : len;
+  char *before;
+  int j;
+
+  /* Offsets come from the same text; clamp anyway so a mismatch can
+   * never read outside it. */
+  after_end = CLAMP (after_end, 0, len);
+  if (q->end > after_end)
+    after_end = q->end = MIN (q->end, len);
+  window_start = MAX (window_start, q->start - 60);
+  window_start = CLAMP (window_start, 0, q->start);
+  /* A clause boundary ends the before-window: "…, and rent is" */
+  before = g_strndup (lower + window_start, q->start - window_start);
+  for (j = (int) strlen (before) - 1; j >= 0; j--)
+    if (before[j] == '.' || before[j] == ';' || before[j] == '?' || before[j] == '!')
+      {
+        memmove (before, before + j + 1, strlen (before + j + 1) + 1);
+        break;
+      }
+  *out_before = before;
+  *out_after = g_strndup (lower + q->end, MIN (after_end - q->end, 40));
+}
+
+/* The role the wording gives a percentage, before any intent mapping. */
+static int
+percent_role (const char *before,
+              const char *after)
+{
+  int role = leading_role (after, percent_after, G_N_ELEMENTS (percent_after));
+
+  if (role < 0)
+    role = nearest_role (before, percent_before, G_N_ELEMENTS (percent_before), NULL);
+  return role;
+}
+
+/* ---- shapes -------------------------------------------------------------- */
+
+/* What the amounts of a question look like, whatever its words: a lump sum and
+ * an amount every year is an investment; one lump sum, an interest rate and a
+ * period is money growing at interest. Owners often give the numbers and
+ * leave the name of the calculation out. */
+typedef struct
+{
+  guint lump;               /* money (or a plain number) given once */
+  guint lump_money;         /* of which written as money */
+  guint periodic;           /* money a month, a year or a day */
+  guint monthly;            /* of which a month (or a week) */
+  guint percents;
+  guint rate_percents;      /* worded as interest, a return, a discount rate, or bare ("at 6%") */
+  guint other_percents;     /* worded as growth, a price change, a loss, a margin… */
+  guint monthly_percents;
+  guint apr_percents;       /* "7% APR" */
+  guint periods;            /* months, quarters, years: not days */
+  guint counts;
+} Shape;
+
+static void
+shape_of (const char *lower,
+          GPtrArray  *quantities,
+          Shape      *shape)
+{
+  guint i;
+
+  memset (shape, 0, sizeof *shape);
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      int role;
+
+      switch (q->kind)
+        {
+        case WF_QUERY_KIND_MONEY:
+        case WF_QUERY_KIND_NUMBER:
+          /* "in 2030" is a date, not an amount. */
+          if (q->kind == WF_QUERY_KIND_NUMBER && q->value >= 1900 && q->value <= 2100)
+            break;
+          if (q->per_month || q->per_year || q->per_day || q->per_week)
+            {
+              shape->periodic++;
+              if (q->per_month || q->per_week)
+                shape->monthly++;
+            }
+          else
+            {
+              shape->lump++;
+              if (q->kind == WF_QUERY_KIND_MONEY)
+                shape->lump_money++;
+            }
+          break;
+        case WF_QUERY_KIND_PERCENT:
+          quantity_windows (lower, quantities, i, &before, &after);
+          role = percent_role (before, after);
+          shape->percents++;
+          if (role < 0 || role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE)
+            shape->rate_percents++;
+          else
+            shape->other_percents++;
+          if (q->per_month)
+            shape->monthly_percents++;
+          if (starts_word (skip_spaces (after), "apr"))
+            shape->apr_percents++;
+          break;
+        case WF_QUERY_KIND_PERIOD:
+          if (!g_str_has_prefix (q->noun, "day"))
+            shape->periods++;
+          break;
+        case WF_QUERY_KIND_COUNT:
+          shape->counts++;
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static void
+score_shapes (const char *lower,
+              GPtrArray  *quantities,
+              int         scores[WF_INTENT_LAST])
+{
+  static const char *discounting[] = {
+    "discount rate", "cost of capital", "hurdle", "wacc", "required return", "required rate",
+    "opportunity cost", "discounted at", NULL,
+  };
+  static const char *should[] = {
+    "should i", "should we", "good investment", "worth it", "is it worth", "worth doing",
+    "make sense", "makes sense", "good idea", "good deal", NULL,
+  };
+  /* A business's own figures grow; money at a rate earns interest. */
+  static const char *business_nouns[] = {
+    "revenue", "sales", "turnover", "customers", "clients", "users", "subscribers", "profit",
+    "profits", "members", "orders", "visitors", "followers", "traffic", "downloads", "headcount",
+    NULL,
+  };
+  static const char *repayment[] = {
+    "payment", "payments", "repayment", "repayments", "instalment", "instalments", "installment",
+    "installments", NULL,
+  };
+  static const char *per_month_asked[] = { "monthly", "a month", "per month", "/mo", NULL };
+  static const char *how_long[] = {
+    "how long", "how many months", "how many years", "how many payments", "how soon", "when will",
+    "when can", "when do", "when does", "when is", "when would", NULL,
+  };
+  static const char *return_asked[] = {
+    "what return", "what's the return", "what is the return", "return do i get", "return would i get",
+    "return will i get", "return do we get", "what's my return", "what is my return", "percentage return",
+    NULL,
+  };
+  static const char *how_much[] = {
+    "how much", "what will", "what would", "end up", "will i have", "will we have", "be worth", NULL,
+  };
+  static const char *each_month[] = { "each month", "a month", "per month", "every month", "monthly", NULL };
+  static const char *grew[] = {
+    "return", "grew", "grown", "growth", "now worth", "is worth", "went from", "gone up", "increase", NULL,
+  };
+  Shape shape;
+  int loans = scores[WF_INTENT_LOAN_PAYMENT] + scores[WF_INTENT_LOAN_PAYOFF];
+  int other = 0;
+  int i;
+
+  shape_of (lower, quantities, &shape);
+
+  /* Investment appraisal: a cost now, money every year, and a rate to
+   * discount it at ("my cost of capital is 8%") or a should-I. */
+  if (shape.lump >= 1 && shape.periodic >= 1 && scores[WF_INTENT_PAYBACK] == 0 && loans == 0)
+    {
+      if (has_any (lower, discounting))
+        scores[WF_INTENT_NPV_IRR] += 3;
+      else if (shape.rate_percents >= 1 && shape.periods >= 1 && has_any (lower, should))
+        scores[WF_INTENT_NPV_IRR] += 3;
+    }
+
+  /* A loan in figures: "15,000 bucks, 4 years, 7% APR - monthly?" */
+  if (shape.lump_money == 1 && shape.periodic == 0 && shape.rate_percents >= 1 && shape.periods >= 1 &&
+      shape.other_percents == 0 && scores[WF_INTENT_SAVINGS_GROWTH] == 0 &&
+      scores[WF_INTENT_TIME_VALUE] == 0 && !contains_word (lower, "compound") &&
+      (shape.apr_percents >= 1 || has_any (lower, repayment) || has_any (lower, per_month_asked)))
+    scores[WF_INTENT_LOAN_PAYMENT] += 3;
+
+  /* A balance, an interest rate and a monthly payment, and "how long". */
+  if (shape.lump_money >= 1 && shape.monthly == 1 && shape.periodic == 1 && shape.rate_percents >= 1 &&
+      shape.other_percents == 0 && scores[WF_INTENT_SAVINGS_GROWTH] == 0 && has_any (lower, how_long))
+    scores[WF_INTENT_LOAN_PAYOFF] += 3;
+
+  /* "1.5% a month, what's that a year?": only a monthly rate. */
+  if (shape.percents == 1 && shape.monthly_percents == 1 && shape.lump == 0 && shape.periodic == 0 &&
+      shape.counts == 0 && shape.periods == 0 && loans == 0)
+    scores[WF_INTENT_RATE_CONVERSION] += 3;
+
+  /* A business's figures growing by a percentage: "1,200 customers growing 5% a month". */
+  if (scores[WF_INTENT_GROWTH] > 0 && shape.lump + shape.counts >= 1 && shape.percents >= 1 &&
+      shape.periodic == 0 && has_any (lower, business_nouns))
+    scores[WF_INTENT_GROWTH] += 2;
+
+  /* What an investment returns: a cost now, money every year, "what return". */
+  if (shape.lump >= 1 && shape.periodic >= 1 && loans == 0 && has_any (lower, return_asked))
+    scores[WF_INTENT_NPV_IRR] += 4;
+
+  /* Cash in the bank, spending a month and "how long": a runway. */
+  if (shape.lump_money >= 1 && shape.monthly >= 1 && shape.rate_percents == 0 && loans == 0 &&
+      scores[WF_INTENT_SAVINGS_GROWTH] == 0 && scores[WF_INTENT_PAYBACK] == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && has_any (lower, how_long))
+    scores[WF_INTENT_CASH_RUNWAY] += 3;
+
+  /* Two amounts, a period and no rate, "what's the return": the growth rate
+   * from one to the other ("invested 80k 3 years ago, now worth 110k"). */
+  if (shape.lump == 2 && shape.periodic == 0 && shape.percents == 0 && shape.periods == 1 && loans == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && scores[WF_INTENT_PAYBACK] == 0 && has_any (lower, grew))
+    scores[WF_INTENT_GROWTH] += 4;
+
+  /* A monthly amount put in at a rate for some years, "how much": savings. */
+  if (shape.lump <= 1 && shape.monthly == 1 && shape.periodic == 1 && shape.rate_percents == 1 &&
+      shape.other_percents == 0 && shape.periods >= 1 && loans == 0 && scores[WF_INTENT_PAYBACK] == 0 &&
+      scores[WF_INTENT_NPV_IRR] == 0 && scores[WF_INTENT_CASH_RUNWAY] == 0 && has_any (lower, how_much))
+    scores[WF_INTENT_SAVINGS_GROWTH] += 3;
+
+  /* One lump sum, one interest rate, a period and nothing else: what the money
+   * becomes (or is worth today). Savings and growth words lose to this: the
+   * savings template would add monthly deposits nobody mentioned. */
+  for (i = WF_INTENT_NONE + 1; i < WF_INTENT_GENERAL_MODEL; i++)
+    if (i != WF_INTENT_GROWTH && i != WF_INTENT_SAVINGS_GROWTH && i != WF_INTENT_TIME_VALUE &&
+        i != WF_INTENT_RATE_CONVERSION)
+      other = MAX (other, scores[i]);
+  if (other == 0 && shape.lump == 1 && shape.periodic == 0 && shape.percents == 1 &&
+      shape.rate_percents == 1 && shape.periods >= 1 && shape.counts == 0 &&
+      !has_any (lower, business_nouns) && !has_any (lower, each_month))
+    scores[WF_INTENT_TIME_VALUE] = MAX (MAX (scores[WF_INTENT_TIME_VALUE], 4),
+                                        MAX (scores[WF_INTENT_GROWTH], scores[WF_INTENT_SAVINGS_GROWTH]) + 1);
+}
+
+/* "180k in 2021": a bare year after "in", "since", "by"… is a date. */
+static gboolean
+is_year (const WfQuantity *q,
+         const char       *before)
+{
+  static const char *date_words[] = {
+    "in", "since", "by", "until", "till", "before", "after", "during", "year", "fy", NULL,
+  };
+  g_autofree char *trimmed = g_strchomp (g_strdup (before));
+  const char *last = strrchr (trimmed, ' ');
+  int i;
+
+  if (q->kind != WF_QUERY_KIND_NUMBER || q->value < 1900 || q->value > 2100 || q->value != floor (q->value) ||
+      q->per_month || q->per_year || q->per_week || q->per_day)
+    return FALSE;
+  last = last != NULL ? last + 1 : trimmed;
+  for (i = 0; date_words[i] != NULL; i++)
+    if (g_strcmp0 (last, date_words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The value quantity Q gives SLOT, in the slot's unit: money a month or a
+ * year, days, units a year, rates a year. */
+static double
+slot_value (WfSlot            slot,
+            WfIntent          intent,
+            const WfQuantity *q,
+            WfQueryParams    *params)
+{
+  double v = q->value;
+
+  if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
+    v = normalise_money (slot, intent, q);
+  if (slot == WF_SLOT_LEAD_DAYS && q->kind == WF_QUERY_KIND_PERIOD)
+    v = q->raw * (g_str_has_prefix (q->noun, "w") ? 7.0 : 1.0);
+  if (slot == WF_SLOT_DSO_DAYS || slot == WF_SLOT_DIO_DAYS || slot == WF_SLOT_DPO_DAYS)
+    v = days_value (q);
+  /* Demand for stock is per year: "50 units a day". */
+  if (slot == WF_SLOT_UNITS && intent == WF_INTENT_INVENTORY)
+    v = q->per_day ? v * 365 : q->per_week ? v * 52 : q->per_month ? v * 12 : v;
+  /* Growth a month, compounded to the year the template projects by. */
+  if (slot == WF_SLOT_GROWTH && intent == WF_INTENT_GROWTH && q->per_month)
+    v = pow (1 + v, 12) - 1;
+  if (q->kind == WF_QUERY_KIND_PERCENT && (slot == WF_SLOT_RATE || slot == WF_SLOT_DISCOUNT_RATE) &&
+      q->per_month)
+    {
+      v *= 12.0;
+      params->rate_monthly = TRUE;
+    }
+  return v;
+}
+
 static void
 assign_roles (const char    *lower,
               GPtrArray     *quantities,
@@ -1258,81 +1941,83 @@ assign_roles (const char    *lower,
               WfQueryParams *params)
 {
   static const char *negative_words[] = { "cut", "lower", "drop prices", "reduce", "decrease",
-                                          "discount", "slash", NULL };
+                                          "discount", "slash", "drop", "knock", NULL };
+  static const char *lose_words[] = { "lose", "losing", "lost", "churn", "leave", NULL };
   g_autofree Assigned *assigned = g_new0 (Assigned, MAX (quantities->len, 1));
   gboolean period_taken = FALSE;
+  double lost = NAN;
   guint i;
 
   for (i = 0; i < quantities->len; i++)
     {
       WfQuantity *q = g_ptr_array_index (quantities, i);
-      int window_start = i > 0 ? ((WfQuantity *) g_ptr_array_index (quantities, i - 1))->end : 0;
-      int after_end = i + 1 < quantities->len
-                      ? ((WfQuantity *) g_ptr_array_index (quantities, i + 1))->start
-                      : (int) strlen (lower);
       g_autofree char *before = NULL;
       g_autofree char *after = NULL;
       int role = -1;
-      int j;
 
-      /* Offsets come from the same text; clamp anyway so a mismatch can
-       * never read outside it. */
-      after_end = CLAMP (after_end, 0, (int) strlen (lower));
-      if (q->end > after_end)
-        after_end = q->end = MIN (q->end, (int) strlen (lower));
-      window_start = MAX (window_start, q->start - 60);
-      window_start = CLAMP (window_start, 0, q->start);
-      /* A clause boundary ends the before-window: "…, and rent is" */
-      before = g_strndup (lower + window_start, q->start - window_start);
-      for (j = (int) strlen (before) - 1; j >= 0; j--)
-        if (before[j] == '.' || before[j] == ';' || before[j] == '?' || before[j] == '!')
+      quantity_windows (lower, quantities, i, &before, &after);
+      assigned[i].q = q;
+      if (is_year (q, before))
+        {
+          assigned[i].slot = WF_SLOT_LAST;   /* "in 2021" is a date: no slot */
+          continue;
+        }
+      /* Days in a working-capital question say which measure they are; days
+       * with no word to place them are filled below in order: DSO, DIO, DPO. */
+      if (intent == WF_INTENT_WORKING_CAPITAL &&
+          ((q->kind == WF_QUERY_KIND_NUMBER && q->value <= 730) || q->kind == WF_QUERY_KIND_PERIOD))
+        role = days_role (before, after);
+      if (role < 0 && !(intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower)))
+        switch (q->kind)
           {
-            memmove (before, before + j + 1, strlen (before + j + 1) + 1);
+          case WF_QUERY_KIND_MONEY:
+            role = leading_role (after, money_after, G_N_ELEMENTS (money_after));
+            if (role < 0)
+              role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+            break;
+          case WF_QUERY_KIND_NUMBER:
+            role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
+            if (role == WF_SLOT_TARGET_AMOUNT || role == WF_SLOT_AMOUNT)
+              role = -1;
+            break;
+          case WF_QUERY_KIND_PERCENT:
+            role = percent_role (before, after);
+            if (role == WF_SLOT_PRICE_CHANGE && has_any (before, negative_words))
+              q->value = -fabs (q->value);
+            /* "15% more customers" is customers gained: a negative loss. */
+            if (role == WF_SLOT_CUSTOMER_LOSS && g_str_has_prefix (skip_spaces (after), "more"))
+              q->value = -fabs (q->value);
+            break;
+          case WF_QUERY_KIND_COUNT:
+            {
+              guint k;
+
+              for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
+                if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
+                  role = (int) count_nouns[k].slot;
+              /* "and lose 20 clients": a share of the customers, below. */
+              if (intent == WF_INTENT_PRICE_CHANGE && role == WF_SLOT_CUSTOMERS && has_any (before, lose_words))
+                {
+                  lost = q->value;
+                  assigned[i].slot = WF_SLOT_LAST;
+                  continue;
+                }
+            }
+            break;
+          case WF_QUERY_KIND_PERIOD:
+            /* "lead time is 2 weeks" is days too, in a stock question. */
+            if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0 ||
+                (intent == WF_INTENT_INVENTORY && g_str_has_prefix (q->noun, "w")))
+              role = WF_SLOT_LEAD_DAYS;
+            else if (!period_taken)
+              {
+                role = WF_SLOT_TERM_MONTHS;
+                period_taken = TRUE;
+              }
+            break;
+          default:
             break;
           }
-      after = g_strndup (lower + q->end, MIN (after_end - q->end, 40));
-
-      assigned[i].q = q;
-      switch (q->kind)
-        {
-        case WF_QUERY_KIND_MONEY:
-          role = leading_role (after, money_after, G_N_ELEMENTS (money_after));
-          if (role < 0)
-            role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
-          break;
-        case WF_QUERY_KIND_NUMBER:
-          role = nearest_role (before, money_before, G_N_ELEMENTS (money_before), NULL);
-          if (role == WF_SLOT_TARGET_AMOUNT || role == WF_SLOT_AMOUNT)
-            role = -1;
-          break;
-        case WF_QUERY_KIND_PERCENT:
-          role = leading_role (after, percent_after, G_N_ELEMENTS (percent_after));
-          if (role < 0)
-            role = nearest_role (before, percent_before, G_N_ELEMENTS (percent_before), NULL);
-          if (role == WF_SLOT_PRICE_CHANGE && window_has_any (before, negative_words))
-            q->value = -fabs (q->value);
-          break;
-        case WF_QUERY_KIND_COUNT:
-          {
-            guint k;
-
-            for (k = 0; k < G_N_ELEMENTS (count_nouns); k++)
-              if (g_strcmp0 (q->noun, count_nouns[k].word) == 0)
-                role = (int) count_nouns[k].slot;
-          }
-          break;
-        case WF_QUERY_KIND_PERIOD:
-          if (g_strcmp0 (q->noun, "days") == 0 || g_strcmp0 (q->noun, "day") == 0)
-            role = WF_SLOT_LEAD_DAYS;
-          else if (!period_taken)
-            {
-              role = WF_SLOT_TERM_MONTHS;
-              period_taken = TRUE;
-            }
-          break;
-        default:
-          break;
-        }
       if (role >= 0)
         role = (int) remap_slot (intent, (WfSlot) role);
       /* In an investment question the amount "a year" / "a month" is the
@@ -1340,7 +2025,7 @@ assign_roles (const char    *lower,
       if ((intent == WF_INTENT_NPV_IRR || intent == WF_INTENT_PAYBACK) && q->kind == WF_QUERY_KIND_MONEY &&
           role != WF_SLOT_SALVAGE)
         {
-          if (q->per_month || q->per_year)
+          if (q->per_month || q->per_year || q->per_week || q->per_day)
             role = WF_SLOT_CASH_FLOW;
           else if (role == WF_SLOT_CASH_FLOW)
             role = WF_SLOT_INVESTMENT;
@@ -1362,21 +2047,7 @@ assign_roles (const char    *lower,
         role = -1;
       assigned[i].slot = role;
       if (role >= 0 && role < WF_SLOT_LAST)
-        {
-          double v = q->value;
-
-          if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
-            v = normalise_money ((WfSlot) role, intent, q);
-          if (role == WF_SLOT_LEAD_DAYS)
-            v = q->raw * (g_str_has_prefix (q->noun, "week") ? 7.0 : 1.0);
-          if (q->kind == WF_QUERY_KIND_PERCENT && (role == WF_SLOT_RATE || role == WF_SLOT_DISCOUNT_RATE) &&
-              q->per_month)
-            {
-              v *= 12.0;
-              params->rate_monthly = TRUE;
-            }
-          params->values[role] = v;
-        }
+        params->values[role] = slot_value ((WfSlot) role, intent, q, params);
     }
 
   /* Second pass: amounts with no role fill the intent's slots in order. */
@@ -1386,44 +2057,119 @@ assign_roles (const char    *lower,
       const WfSlot *order;
       int k;
 
-      if (assigned[i].slot >= 0 || q->kind == WF_QUERY_KIND_PERIOD)
+      if (assigned[i].slot >= 0 || (q->kind == WF_QUERY_KIND_PERIOD &&
+                                    !(intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower))))
         continue;
-      order = fill_order (intent, q->kind, q);
+      /* "45, 30 and 60 days": the bare numbers are days too. */
+      order = fill_order (intent, intent == WF_INTENT_WORKING_CAPITAL && is_days (q, lower)
+                                  ? WF_QUERY_KIND_PERIOD : q->kind, q);
       for (k = 0; order[k] != WF_SLOT_LAST; k++)
         if (isnan (params->values[order[k]]))
           {
-            double v = q->value;
-
-            if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_NUMBER)
-              v = normalise_money (order[k], intent, q);
-            if (q->kind == WF_QUERY_KIND_PERCENT && order[k] == WF_SLOT_RATE && q->per_month)
-              {
-                v *= 12.0;
-                params->rate_monthly = TRUE;
-              }
-            params->values[order[k]] = v;
+            params->values[order[k]] = slot_value (order[k], intent, q, params);
             assigned[i].slot = order[k];
             break;
           }
     }
+
+  if (!isnan (lost) && isnan (params->values[WF_SLOT_CUSTOMER_LOSS]) &&
+      params->values[WF_SLOT_CUSTOMERS] > 0 && lost <= params->values[WF_SLOT_CUSTOMERS])
+    params->values[WF_SLOT_CUSTOMER_LOSS] = lost / params->values[WF_SLOT_CUSTOMERS];
 }
 
+/* "20k in 3 years", "$5,000 received in 2 years": an amount that arrives
+ * later, directly followed by "in" and a number. */
+static gboolean
+sum_due_later (const char *lower)
+{
+  const char *hit = lower;
+
+  while ((hit = strstr (hit, " in ")) != NULL)
+    {
+      const char *before = hit;
+
+      while (before > lower && before[-1] == ' ')
+        before--;
+      if (before > lower && (g_ascii_isdigit (before[-1]) ||
+                             ((before[-1] == 'k' || before[-1] == 'm') && before - 1 > lower &&
+                              g_ascii_isdigit (before[-2]))) &&
+          g_ascii_isdigit (hit[4]))
+        return TRUE;
+      hit += 4;
+    }
+  return FALSE;
+}
+
+/* Which of the words in WORDS comes first in TEXT, as a byte offset; G_MAXINT
+ * when none does. */
+static int
+first_of (const char  *text,
+          const char **words)
+{
+  int best = G_MAXINT;
+  int i;
+
+  for (i = 0; words[i] != NULL; i++)
+    {
+      const char *hit = strstr (text, words[i]);
+
+      if (hit != NULL && contains_word (text, words[i]))
+        best = MIN (best, (int) (hit - text));
+    }
+  return best;
+}
+
+/* The quantity the question asks for, when a template can report more than
+ * one: it comes first in the answer. PARAMS holds what the question gave, so
+ * a quantity given ("a 40% margin") is not taken for the one asked. */
 static char *
-detect_focus (const char *lower,
-              WfIntent    intent)
+detect_focus (const char          *lower,
+              WfIntent             intent,
+              const WfQueryParams *params)
 {
   switch (intent)
     {
     case WF_INTENT_NPV_IRR:
-      if (contains_word (lower, "irr") || contains_word (lower, "internal rate") ||
-          contains_word (lower, "rate of return"))
-        return g_strdup ("irr");
-      return NULL;
+      {
+        static const char *irr[] = {
+          "irr", "internal rate", "rate of return", "what return", "what's the return", "whats the return",
+          "what is the return", "return do i get", "return would i get", "return will i get",
+          "percentage return", "what yield", NULL,
+        };
+
+        return has_any (lower, irr) ? g_strdup ("irr") : NULL;
+      }
     case WF_INTENT_LOAN_PAYMENT:
-      if (contains_word (lower, "total interest") || contains_word (lower, "how much interest") ||
-          contains_word (lower, "interest will i pay") || contains_word (lower, "interest do i pay"))
-        return g_strdup ("total_interest");
-      return NULL;
+      {
+        static const char *interest[] = {
+          "total interest", "how much interest", "interest will i pay", "interest do i pay",
+          "interest would i pay", "interest do we pay", "interest will we pay", "pay in interest",
+          "cost of the loan", "loan cost", "loan will cost", "cost me in interest", NULL,
+        };
+        static const char *paid[] = {
+          "total paid", "total repaid", "total amount", "in total", "altogether", "all in all", NULL,
+        };
+
+        if (has_any (lower, interest))
+          return g_strdup ("total_interest");
+        if (has_any (lower, paid))
+          return g_strdup ("total_paid");
+        return NULL;
+      }
+    case WF_INTENT_LOAN_PAYOFF:
+      {
+        static const char *interest[] = {
+          "total interest", "how much interest", "interest will i pay", "interest do i pay",
+          "interest would i pay", "pay in interest", NULL,
+        };
+        static const char *how_long[] = {
+          "how long", "how many months", "how many years", "when", "how soon", "how many payments", NULL,
+        };
+
+        if (has_any (lower, interest) && !has_any (lower, how_long))
+          return g_strdup ("total_interest");
+        return NULL;
+      }
     case WF_INTENT_GROWTH:
       if (contains_word (lower, "doubl"))
         return g_strdup ("doubling");
@@ -1432,33 +2178,124 @@ detect_focus (const char *lower,
         return g_strdup ("cagr");
       return NULL;
     case WF_INTENT_TIME_VALUE:
-      if (contains_word (lower, "future value") || contains_word (lower, "will it be worth") ||
-          contains_word (lower, "be worth in"))
+      {
+        /* Money later, today: "worth today", "in today's money", "20k in 3
+         * years", and inflation, which asks what a sum will still buy. Else
+         * money today, later: "worth in 5 years", "grow to", "if I invest". */
+        static const char *today[] = {
+          "present value", "worth today", "today's", "todays", "worth now", "inflation", "discount",
+          "received in", "receive in", "get in", NULL,
+        };
+        if (contains_word (lower, "future value"))
+          return g_strdup ("fv");
+        if (has_any (lower, today) || sum_due_later (lower))
+          return g_strdup ("pv");
+        /* "10k at 5% for 3 years": what it becomes. */
         return g_strdup ("fv");
-      return g_strdup ("pv");
+      }
     case WF_INTENT_RATE_CONVERSION:
       if (contains_word (lower, "to apr") || contains_word (lower, "into apr") ||
           contains_word (lower, "nominal"))
         return g_strdup ("apr");
       return NULL;
+    case WF_INTENT_BREAK_EVEN:
+      {
+        static const char *revenue[] = {
+          "break-even revenue", "break even revenue", "breakeven revenue", "how much revenue",
+          "what revenue", "how much in sales", "how much sales", "sales do i need", "sales do we need",
+          "revenue do i need", "revenue do we need", "turnover do i need", "how much do i need to sell",
+          "how much do we need to sell", "how much do i need to make", "how much do we need to make",
+          NULL,
+        };
+
+        return has_any (lower, revenue) ? g_strdup ("revenue") : NULL;
+      }
+    case WF_INTENT_PRICE_CHANGE:
+      {
+        static const char *max_loss[] = {
+          "how many customers can", "how many clients can", "how many can i lose", "how many can we lose",
+          "afford to lose", "lose before", "how much volume can", "how many subscribers can", NULL,
+        };
+
+        return has_any (lower, max_loss) ? g_strdup ("max_loss") : NULL;
+      }
+    case WF_INTENT_PAYBACK:
+      if (contains_word (lower, "how many months") || contains_word (lower, "in months"))
+        return g_strdup ("months");
+      return NULL;
+    case WF_INTENT_MARGIN_MARKUP:
+      {
+        static const char *markup[] = { "markup", "mark up", "mark-up", "marked up", "mark it up", NULL };
+        static const char *margin[] = { "margin", "margins", NULL };
+        gboolean markup_given = wf_query_params_has (params, WF_SLOT_MARKUP);
+        gboolean margin_given = wf_query_params_has (params, WF_SLOT_MARGIN);
+        int markup_at = markup_given ? G_MAXINT : first_of (lower, markup);
+        int margin_at = margin_given ? G_MAXINT : first_of (lower, margin);
+
+        /* The one named first, of those the question does not give. */
+        if (markup_at < margin_at)
+          return g_strdup ("markup");
+        if (margin_at < markup_at)
+          return g_strdup ("margin");
+        return NULL;
+      }
     case WF_INTENT_DEPRECIATION:
       if (contains_word (lower, "declining"))
         return g_strdup ("declining");
       return NULL;
+    case WF_INTENT_WORKING_CAPITAL:
+      {
+        static const char *ccc[] = {
+          "cash conversion cycle", "conversion cycle", "cash cycle", "ccc", "tied up", NULL,
+        };
+        static const char *dio[] = { "dio", "days inventory outstanding", "inventory days", "stock days", NULL };
+        static const char *dpo[] = { "dpo", "days payables outstanding", "creditor days", NULL };
+
+        if (has_any (lower, ccc))
+          return g_strdup ("ccc");
+        if (has_any (lower, dpo) && !wf_query_params_has (params, WF_SLOT_DPO_DAYS))
+          return g_strdup ("dpo");
+        if (has_any (lower, dio) && !wf_query_params_has (params, WF_SLOT_DIO_DAYS))
+          return g_strdup ("dio");
+        return NULL;
+      }
     case WF_INTENT_INVENTORY:
-      if (contains_word (lower, "reorder") || contains_word (lower, "when to order"))
+      if (contains_word (lower, "reorder") || contains_word (lower, "when to order") ||
+          contains_word (lower, "when should i order") || contains_word (lower, "when do i order"))
         return g_strdup ("reorder");
       return NULL;
-    case WF_INTENT_NONE:
-    case WF_INTENT_LOAN_PAYOFF:
-    case WF_INTENT_BREAK_EVEN:
-    case WF_INTENT_PRICE_CHANGE:
-    case WF_INTENT_CASH_RUNWAY:
-    case WF_INTENT_PAYBACK:
-    case WF_INTENT_MARGIN_MARKUP:
-    case WF_INTENT_WORKING_CAPITAL:
     case WF_INTENT_HIRING_COST:
+      {
+        static const char *monthly[] = {
+          "cost per month", "cost a month", "monthly cost", "cost monthly", "cost me per month",
+          "cost me a month", "cost us per month", "cost us a month", "per month to employ",
+          "a month to employ", NULL,
+        };
+        static const char *yearly[] = {
+          "cost per year", "cost a year", "annual cost", "yearly cost", "fully loaded", "cost me per year",
+          "cost me a year", "cost us per year", "cost us a year", "cost per person", NULL,
+        };
+
+        if (contains_word (lower, "total"))
+          return NULL;
+        if (has_any (lower, monthly))
+          return g_strdup ("monthly");
+        if (has_any (lower, yearly))
+          return g_strdup ("yearly");
+        return NULL;
+      }
     case WF_INTENT_SAVINGS_GROWTH:
+      {
+        static const char *growth[] = {
+          "how much interest", "interest will i earn", "interest would i earn", "interest earned",
+          "earn in interest", "how much will i earn", "how much would i earn", "growth earned",
+          "how much growth", NULL,
+        };
+
+        return has_any (lower, growth) ? g_strdup ("growth") : NULL;
+      }
+    case WF_INTENT_NONE:
+    case WF_INTENT_CASH_RUNWAY:
     case WF_INTENT_GENERAL_MODEL:
     case WF_INTENT_LAST:
     default:
@@ -1578,7 +2415,8 @@ rephrase (WfIntent             intent,
                         i == WF_SLOT_CUSTOMER_LOSS || i == WF_SLOT_DISCOUNT_RATE ||
                         i == WF_SLOT_MARGIN || i == WF_SLOT_MARKUP || i == WF_SLOT_OVERHEAD_RATE;
       gboolean is_money = !is_pct && i != WF_SLOT_TERM_MONTHS && i != WF_SLOT_UNITS &&
-                          i != WF_SLOT_CUSTOMERS && i != WF_SLOT_HEADCOUNT && i != WF_SLOT_LEAD_DAYS;
+                          i != WF_SLOT_CUSTOMERS && i != WF_SLOT_HEADCOUNT && i != WF_SLOT_LEAD_DAYS &&
+                          i != WF_SLOT_DSO_DAYS && i != WF_SLOT_DIO_DAYS && i != WF_SLOT_DPO_DAYS;
 
       if (isnan (p->values[i]))
         continue;
@@ -2203,6 +3041,73 @@ normalise_foreign (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* ---- typos -------------------------------------------------------------- */
+
+/* Misspellings owners type in a hurry, whole words only. The lexicon then
+ * reads "intrest" as "interest" and "todays money" as "today's money". */
+static const Phrase typos[] = {
+  { "intrest", "interest" }, { "intrests", "interest" }, { "interst", "interest" }, { "interset", "interest" },
+  { "intreset", "interest" }, { "monthy", "monthly" }, { "montly", "monthly" }, { "monthley", "monthly" },
+  { "mortage", "mortgage" }, { "morgage", "mortgage" }, { "mortgauge", "mortgage" }, { "laon", "loan" },
+  { "payed", "paid" }, { "repayements", "repayments" }, { "repayement", "repayment" },
+  { "proffit", "profit" }, { "profitt", "profit" }, { "prfit", "profit" }, { "margain", "margin" },
+  { "marign", "margin" }, { "mark-up", "markup" }, { "brake even", "break even" }, { "breakeven", "break-even" },
+  { "reciveables", "receivables" }, { "recievables", "receivables" }, { "receiveables", "receivables" },
+  { "supliers", "suppliers" }, { "suppliars", "suppliers" }, { "inventroy", "inventory" },
+  { "invetory", "inventory" }, { "depreciaton", "depreciation" }, { "deprecation", "depreciation" },
+  { "anual", "annual" }, { "anually", "annually" }, { "annualy", "annually" }, { "yearley", "yearly" },
+  { "todays", "today's" }, { "cashflow", "cash flow" }, { "runaway", "runway" }, { "salery", "salary" },
+  { "sallary", "salary" }, { "employe", "employee" }, { "investmnet", "investment" },
+  { "invesment", "investment" }, { "retirment", "retirement" }, { "savigns", "savings" },
+  { "buisness", "business" }, { "bussiness", "business" }, { "busines", "business" },
+  { "pyament", "payment" }, { "paymnet", "payment" }, { "payemnt", "payment" },
+  { "whats", "what's" }, { "hows", "how's" }, { "im", "i'm" }, { "ive", "i've" },
+};
+
+/* The text with its typos fixed, lower case; NULL when it has none. Byte
+ * offsets change, so this runs before anything is extracted. */
+static char *
+normalise_typos (const char *text)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  GString *out = g_string_sized_new (strlen (lower) + 16);
+  gboolean changed = FALSE;
+  const char *p = lower;
+
+  while (*p != '\0')
+    {
+      gsize k;
+
+      if (g_ascii_isalpha (*p) && (p == lower || !g_ascii_isalnum (p[-1])))
+        {
+          for (k = 0; k < G_N_ELEMENTS (typos); k++)
+            {
+              gsize n = strlen (typos[k].from);
+
+              if (strncmp (p, typos[k].from, n) == 0 && !g_ascii_isalnum (p[n]) && p[n] != '\'')
+                {
+                  g_string_append (out, typos[k].to);
+                  changed = changed || strcmp (typos[k].from, typos[k].to) != 0;
+                  p += n;
+                  break;
+                }
+            }
+          if (k < G_N_ELEMENTS (typos))
+            continue;
+          while (g_ascii_isalnum (*p) || *p == '\'')
+            g_string_append_c (out, *p++);
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  if (!changed)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* CURRENCY: the code the question names, "" for none. */
 static WfRoute *
 route_question (const char            *text,
@@ -2215,11 +3120,18 @@ route_question (const char            *text,
   g_autoptr(GPtrArray) quantities = NULL;
   g_autofree char *lower = NULL;
   g_autofree char *foreign = NULL;
+  g_autofree char *typo_free = NULL;
   g_auto(GStrv) words = NULL;
   int scores[WF_INTENT_LAST];
   int best = WF_INTENT_NONE;
   int second_score = 0;
-  int lexicon_hits = 0;
+  static const char *deposit_asked[] = {
+    "how much should i", "how much do i need to", "how much must i", "how much would i need to",
+    "how much should we", "how much do we need to", "need to save", "need to put", NULL,
+  };
+  int lexicon_hits = 0;          /* strong money words and phrases */
+  int weak_hits = 0;             /* words that are about money only in context */
+  gboolean has_amount = FALSE;   /* money, a percentage, a count or a named currency */
   guint n_words;
   guint i;
 
@@ -2239,6 +3151,9 @@ route_question (const char            *text,
   foreign = normalise_foreign (text);
   if (foreign != NULL)
     text = foreign;
+  typo_free = normalise_typos (text);
+  if (typo_free != NULL)
+    text = typo_free;
   /* Not stripped: the quantities' byte offsets index this same text. */
   lower = g_ascii_strdown (text, -1);
   if (strspn (lower, " \t\r\n") == strlen (lower))
@@ -2275,6 +3190,7 @@ route_question (const char            *text,
       }
 
   quantities = wf_query_extract (text);
+  combine_hourly (lower, quantities);
   if (wf_query_mentions_data (text, context->dataset_names))
     {
       route->decision = WF_ROUTE_DECISION_ROUTE;
@@ -2286,6 +3202,7 @@ route_question (const char            *text,
       return g_steal_pointer (&route);
     }
   score_intents (lower, scores);
+  score_shapes (lower, quantities, scores);
   for (i = 1; i < WF_INTENT_GENERAL_MODEL; i++)
     if (scores[i] > scores[best])
       best = (int) i;
@@ -2295,6 +3212,20 @@ route_question (const char            *text,
   for (i = 0; i < G_N_ELEMENTS (finance_lexicon); i++)
     if (contains_word (lower, finance_lexicon[i]))
       lexicon_hits++;
+  for (i = 0; i < G_N_ELEMENTS (weak_lexicon); i++)
+    if (contains_word (lower, weak_lexicon[i]))
+      weak_hits++;
+  for (i = 0; i < quantities->len; i++)
+    {
+      WfQuantity *q = g_ptr_array_index (quantities, i);
+
+      /* "9,125 units", "40 customers" are a business's numbers too. */
+      if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT ||
+          q->kind == WF_QUERY_KIND_COUNT)
+        has_amount = TRUE;
+    }
+  if (*currency != '\0')
+    has_amount = TRUE;
 
   /* A short follow-up with no strong intent of its own continues the last turn. */
   if (context->previous_intent > WF_INTENT_NONE && context->previous_intent < WF_INTENT_GENERAL_MODEL &&
@@ -2322,6 +3253,10 @@ route_question (const char            *text,
     {
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, WF_INTENT_GENERAL_MODEL, route->params);
+      /* "what is the capital of France": a weak word counts only next to an
+       * amount or a strong money word. */
+      if (lexicon_hits > 0 || has_amount)
+        lexicon_hits += weak_hits;
       if (lexicon_hits >= 2 || (lexicon_hits >= 1 && quantities->len > 0))
         {
           route->intent = WF_INTENT_GENERAL_MODEL;
@@ -2344,22 +3279,19 @@ route_question (const char            *text,
       route->confidence = confidence_for (scores[best], second_score, quantities->len);
       route->params = wf_query_params_new ();
       assign_roles (lower, quantities, route->intent, route->params);
-      route->params->focus = detect_focus (lower, route->intent);
+      route->params->focus = detect_focus (lower, route->intent, route->params);
+      /* "how much should I put away each month to have 20k": the deposit is
+       * what is asked, which the savings template cannot solve for. */
+      if (route->intent == WF_INTENT_SAVINGS_GROWTH && quantities->len > 0 &&
+          !wf_query_params_has (route->params, WF_SLOT_DEPOSIT) && has_any (lower, deposit_asked))
+        {
+          route->intent = WF_INTENT_GENERAL_MODEL;
+          g_clear_pointer (&route->params->focus, g_free);
+        }
       /* A weak pattern ("last", "save") in a sentence with no money word and
        * no amount is not a financial question. */
-      if (scores[best] <= 2 && lexicon_hits == 0)
-        {
-          gboolean has_amount = FALSE;
-
-          for (i = 0; i < quantities->len; i++)
-            {
-              WfQuantity *q = g_ptr_array_index (quantities, i);
-              if (q->kind == WF_QUERY_KIND_MONEY || q->kind == WF_QUERY_KIND_PERCENT)
-                has_amount = TRUE;
-            }
-          if (!has_amount)
-            route->confidence = MIN (route->confidence, 0.2);
-        }
+      if (scores[best] <= 2 && lexicon_hits + weak_hits == 0 && !has_amount)
+        route->confidence = MIN (route->confidence, 0.2);
     }
 
   if (route->confidence >= context->route_threshold)

@@ -87,6 +87,10 @@ typedef enum
   WF_SLOT_HOLDING_COST,
   WF_SLOT_LEAD_DAYS,
   WF_SLOT_OVERHEAD_RATE,        /* employer on-costs as a share of salary */
+  /* Working-capital days given directly ("customers pay in 45 days"), in days. */
+  WF_SLOT_DSO_DAYS,             /* days to get paid by customers */
+  WF_SLOT_DIO_DAYS,             /* days stock is held */
+  WF_SLOT_DPO_DAYS,             /* days taken to pay suppliers */
   WF_SLOT_LAST,
 } WfSlot;
 
@@ -144,6 +148,7 @@ typedef struct
   gboolean     per_month;       /* "a month", "monthly" follows */
   gboolean     per_year;
   gboolean     per_day;
+  gboolean     per_week;        /* "a week", "weekly" */
 } WfQuantity;
 
 void wf_quantity_free (WfQuantity *quantity);

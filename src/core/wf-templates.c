@@ -25,6 +25,7 @@ G_DEFINE_QUARK (wf-templates-error-quark, wf_templates_error)
 
 typedef struct
 {
+  WfIntent             intent;
   GString             *code;
   GString             *given;
   GString             *defaults;
@@ -216,12 +217,42 @@ header (Tpl        *t,
                                             : "your default currency; change it here");
 }
 
+typedef struct
+{
+  const char *name;
+  const char *args;     /* the Python after the name: "payment, CURRENCY" */
+} Metric;
+
+/* The wf.metric() calls: the quantity the question asked for first (as
+ * wf_templates_primary_metric() names it), then the others in their usual
+ * order. One place decides it, so the answer's first line and the app's
+ * headline never disagree. */
+static void
+emit_metrics (Tpl          *t,
+              const Metric *metrics,
+              guint         n)
+{
+  const char *first = wf_templates_primary_metric (t->intent, t->p);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (metrics[i].name, first) == 0)
+      g_string_append_printf (t->code, "wf.metric(\"%s\", %s)\n", metrics[i].name, metrics[i].args);
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (metrics[i].name, first) != 0)
+      g_string_append_printf (t->code, "wf.metric(\"%s\", %s)\n", metrics[i].name, metrics[i].args);
+}
+
 /* ---- loan payment -------------------------------------------------------- */
 
 static void
 render_loan_payment (Tpl *t)
 {
-  gboolean interest_first = g_strcmp0 (t->p->focus, "total_interest") == 0;
+  static const Metric metrics[] = {
+    { "Monthly payment", "payment, CURRENCY" },
+    { "Total interest", "total_interest, CURRENCY" },
+    { "Total paid", "total_paid, CURRENCY" },
+  };
 
   header (t, "Loan payment and amortisation schedule", FALSE);
   money_param (t, "principal", "Loan amount", WF_SLOT_PRINCIPAL, 25000);
@@ -246,14 +277,8 @@ render_loan_payment (Tpl *t)
      "schedule = pd.DataFrame(rows)\n"
      "total_paid = payment * n\n"
      "total_interest = total_paid - principal\n\n");
-  if (interest_first)
-    L ("wf.metric(\"Total interest\", total_interest, CURRENCY)\n"
-       "wf.metric(\"Monthly payment\", payment, CURRENCY)\n");
-  else
-    L ("wf.metric(\"Monthly payment\", payment, CURRENCY)\n"
-       "wf.metric(\"Total interest\", total_interest, CURRENCY)\n");
-  L ("wf.metric(\"Total paid\", total_paid, CURRENCY)\n"
-     "wf.table(\"Amortisation schedule\", schedule)\n"
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("wf.table(\"Amortisation schedule\", schedule)\n"
      "wf.chart(\"line\", \"Loan balance by month\", [str(m) for m in schedule[\"Month\"]],\n"
      "         {\"Balance\": list(schedule[\"Balance\"]),\n"
      "          \"Interest paid\": list(schedule[\"Interest\"].cumsum())})\n");
@@ -264,6 +289,12 @@ render_loan_payment (Tpl *t)
 static void
 render_loan_payoff (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Months to pay off", "months_needed, \"months\"" },
+    { "Total interest", "total_interest, CURRENCY" },
+    { "Number of payments", "month, \"count\"" },
+  };
+
   header (t, "Time to pay off a loan or card balance", TRUE);
   money_param (t, "balance", "Balance owed", WF_SLOT_PRINCIPAL, 5000);
   percent_param (t, "annual_rate", "Annual interest rate", WF_SLOT_RATE, 0.2, 0, 60);
@@ -290,11 +321,9 @@ render_loan_payoff (Tpl *t)
      "    remaining = remaining + interest - paid\n"
      "    total_interest += interest\n"
      "    rows.append({\"Month\": month, \"Payment\": paid, \"Interest\": interest, \"Balance\": remaining})\n"
-     "\n"
-     "wf.metric(\"Months to pay off\", months_needed, \"months\")\n"
-     "wf.metric(\"Total interest\", total_interest, CURRENCY)\n"
-     "wf.metric(\"Number of payments\", month, \"count\")\n"
-     "if rows:\n"
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("if rows:\n"
      "    schedule = pd.DataFrame(rows)\n"
      "    wf.table(\"Payoff schedule\", schedule)\n"
      "    wf.chart(\"line\", \"Balance by month\", [str(m) for m in schedule[\"Month\"]],\n"
@@ -306,7 +335,11 @@ render_loan_payoff (Tpl *t)
 static void
 render_npv_irr (Tpl *t)
 {
-  gboolean irr_first = g_strcmp0 (t->p->focus, "irr") == 0;
+  static const Metric metrics[] = {
+    { "Net present value", "npv, CURRENCY" },
+    { "Internal rate of return", "irr, \"ratio\"" },
+    { "Undiscounted profit", "sum(flows), CURRENCY" },
+  };
 
   header (t, "Net present value and internal rate of return of an investment", FALSE);
   money_param (t, "investment", "Up-front investment", WF_SLOT_INVESTMENT, 50000);
@@ -343,14 +376,8 @@ render_npv_irr (Tpl *t)
      "    \"Discounted\": [cf / (1 + discount_rate) ** y for y, cf in enumerate(flows)],\n"
      "})\n"
      "table[\"Cumulative discounted\"] = table[\"Discounted\"].cumsum()\n\n");
-  if (irr_first)
-    L ("wf.metric(\"Internal rate of return\", irr, \"ratio\")\n"
-       "wf.metric(\"Net present value\", npv, CURRENCY)\n");
-  else
-    L ("wf.metric(\"Net present value\", npv, CURRENCY)\n"
-       "wf.metric(\"Internal rate of return\", irr, \"ratio\")\n");
-  L ("wf.metric(\"Undiscounted profit\", sum(flows), CURRENCY)\n"
-     "wf.table(\"Cash flows\", table)\n"
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("wf.table(\"Cash flows\", table)\n"
      "wf.chart(\"bar\", \"Cash flows by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {\"Cash flow\": list(table[\"Cash flow\"]),\n"
      "          \"Cumulative discounted\": list(table[\"Cumulative discounted\"])})\n");
@@ -361,7 +388,10 @@ render_npv_irr (Tpl *t)
 static void
 render_time_value (Tpl *t)
 {
-  gboolean fv = g_strcmp0 (t->p->focus, "fv") == 0;
+  static const Metric metrics[] = {
+    { "Present value", "present_value, CURRENCY" },
+    { "Future value", "future_value, CURRENCY" },
+  };
   gboolean annuity = wf_query_params_has (t->p, WF_SLOT_PAYMENT) && !wf_query_params_has (t->p, WF_SLOT_AMOUNT);
 
   header (t, annuity ? "Present and future value of a series of monthly payments"
@@ -395,12 +425,8 @@ render_time_value (Tpl *t)
        "    \"Year\": list(range(0, int(years) + 1)),\n"
        "    \"Value\": [amount * (1 + annual_rate) ** y for y in range(0, int(years) + 1)],\n"
        "})\n");
-  if (fv)
-    L ("\nwf.metric(\"Future value\", future_value, CURRENCY)\n"
-       "wf.metric(\"Present value\", present_value, CURRENCY)\n");
-  else
-    L ("\nwf.metric(\"Present value\", present_value, CURRENCY)\n"
-       "wf.metric(\"Future value\", future_value, CURRENCY)\n");
+  L ("\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {table.columns[1]: list(table[table.columns[1]])})\n");
@@ -520,6 +546,13 @@ render_growth (Tpl *t)
 static void
 render_break_even (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Break-even units", "units, \"units\"" },
+    { "Break-even units (rounded up)", "math.ceil(units) if math.isfinite(units) else units, \"units\"" },
+    { "Break-even revenue", "units * price, CURRENCY" },
+    { "Contribution per unit", "contribution, CURRENCY" },
+    { "Contribution margin ratio", "contribution / price if price else float(\"nan\"), \"ratio\"" },
+  };
   gboolean volume = wf_query_params_has (t->p, WF_SLOT_UNITS);
 
   header (t, "Break-even point", TRUE);
@@ -537,11 +570,8 @@ render_break_even (Tpl *t)
      "    units = math.inf\n"
      "    print(\"Each unit costs at least its price: no volume breaks even.\")\n"
      "\n"
-     "wf.metric(\"Break-even units\", units, \"units\")\n"
-     "wf.metric(\"Break-even units (rounded up)\", math.ceil(units) if math.isfinite(units) else units, \"units\")\n"
-     "wf.metric(\"Break-even revenue\", units * price, CURRENCY)\n"
-     "wf.metric(\"Contribution per unit\", contribution, CURRENCY)\n"
-     "wf.metric(\"Contribution margin ratio\", contribution / price if price else float(\"nan\"), \"ratio\")\n");
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
   if (volume)
     L ("wf.metric(\"Profit at expected volume\", expected_units * contribution - fixed_costs, CURRENCY)\n");
   L ("\n"
@@ -565,6 +595,13 @@ render_break_even (Tpl *t)
 static void
 render_price_change (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Change in profit per month", "profit_after - profit_before, CURRENCY" },
+    { "Profit after the change", "profit_after, CURRENCY" },
+    { "Profit before the change", "profit_before, CURRENCY" },
+    { "Change in revenue per month", "revenue_after - revenue_before, CURRENCY" },
+    { "Customer loss that keeps profit unchanged", "max_loss, \"ratio\"" },
+  };
   gboolean revenue_only = wf_query_params_has (t->p, WF_SLOT_REVENUE) && !wf_query_params_has (t->p, WF_SLOT_PRICE);
 
   header (t, "Price change with customer loss", FALSE);
@@ -612,12 +649,9 @@ render_price_change (Tpl *t)
      "else:\n"
      "    max_loss = float(\"nan\")\n"
      "\n"
-     "wf.metric(\"Change in profit per month\", profit_after - profit_before, CURRENCY)\n"
-     "wf.metric(\"Profit after the change\", profit_after, CURRENCY)\n"
-     "wf.metric(\"Profit before the change\", profit_before, CURRENCY)\n"
-     "wf.metric(\"Change in revenue per month\", revenue_after - revenue_before, CURRENCY)\n"
-     "wf.metric(\"Customer loss that keeps profit unchanged\", max_loss, \"ratio\")\n"
-     "\n"
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("\n"
      "losses = [k / 100 for k in range(0, 31, 2)]\n"
      "table = pd.DataFrame({\n"
      "    \"Customers lost\": losses,\n"
@@ -670,6 +704,12 @@ render_cash_runway (Tpl *t)
 static void
 render_payback (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Payback period", "payback, \"years\"" },
+    { "Payback period in months", "payback * 12, \"months\"" },
+    { "Simple payback", "simple_payback, \"years\"" },
+  };
+
   header (t, "Payback period", TRUE);
   money_param (t, "investment", "Up-front cost", WF_SLOT_INVESTMENT, 20000);
   money_param (t, "annual_cash_flow", "Savings or extra profit per year", WF_SLOT_CASH_FLOW, 6000);
@@ -692,10 +732,9 @@ render_payback (Tpl *t)
      "    if math.isfinite(payback) and year >= math.ceil(payback) + 1:\n"
      "        break\n"
      "\n"
-     "wf.metric(\"Payback period\", payback, \"years\")\n"
-     "wf.metric(\"Payback period in months\", payback * 12, \"months\")\n"
-     "wf.metric(\"Simple payback\", simple_payback, \"years\")\n"
-     "table = pd.DataFrame(rows)\n"
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("table = pd.DataFrame(rows)\n"
      "wf.table(\"Cumulative savings\", table)\n"
      "wf.chart(\"bar\", \"Net position by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {\"Net position\": list(table[\"Net position\"])})\n");
@@ -716,6 +755,18 @@ margin_mode (const WfQueryParams *p)
 static void
 render_margin_markup (Tpl *t)
 {
+  static const Metric measure[] = {
+    { "Gross margin", "margin, \"ratio\"" },
+    { "Markup", "markup, \"ratio\"" },
+  };
+  static const Metric from_markup[] = {
+    { "Price with markup", "price, CURRENCY" },
+    { "Gross margin", "margin, \"ratio\"" },
+  };
+  static const Metric from_margin[] = {
+    { "Price for target margin", "price, CURRENCY" },
+    { "Markup", "markup, \"ratio\"" },
+  };
   const char *mode = margin_mode (t->p);
 
   header (t, "Margin and markup pricing", FALSE);
@@ -727,12 +778,7 @@ render_margin_markup (Tpl *t)
          "profit = price - unit_cost\n"
          "margin = profit / price      # share of the price that is profit\n"
          "markup = profit / unit_cost  # profit as a share of the cost\n");
-      if (wf_query_params_has (t->p, WF_SLOT_MARKUP) || (t->p->focus && strstr (t->p->focus, "markup")))
-        L ("wf.metric(\"Markup\", markup, \"ratio\")\n"
-           "wf.metric(\"Gross margin\", margin, \"ratio\")\n");
-      else
-        L ("wf.metric(\"Gross margin\", margin, \"ratio\")\n"
-           "wf.metric(\"Markup\", markup, \"ratio\")\n");
+      emit_metrics (t, measure, G_N_ELEMENTS (measure));
     }
   else if (g_strcmp0 (mode, "markup") == 0)
     {
@@ -740,9 +786,8 @@ render_margin_markup (Tpl *t)
       L ("\n"
          "price = unit_cost * (1 + markup)\n"
          "profit = price - unit_cost\n"
-         "margin = profit / price\n"
-         "wf.metric(\"Price with markup\", price, CURRENCY)\n"
-         "wf.metric(\"Gross margin\", margin, \"ratio\")\n");
+         "margin = profit / price\n");
+      emit_metrics (t, from_markup, G_N_ELEMENTS (from_markup));
     }
   else
     {
@@ -750,9 +795,8 @@ render_margin_markup (Tpl *t)
       L ("\n"
          "price = unit_cost / (1 - margin)  # margin is a share of the price, not the cost\n"
          "profit = price - unit_cost\n"
-         "markup = profit / unit_cost\n"
-         "wf.metric(\"Price for target margin\", price, CURRENCY)\n"
-         "wf.metric(\"Markup\", markup, \"ratio\")\n");
+         "markup = profit / unit_cost\n");
+      emit_metrics (t, from_margin, G_N_ELEMENTS (from_margin));
     }
   L ("wf.metric(\"Profit per unit\", profit, CURRENCY)\n"
      "\n"
@@ -772,7 +816,11 @@ render_margin_markup (Tpl *t)
 static void
 render_depreciation (Tpl *t)
 {
-  gboolean declining_first = g_strcmp0 (t->p->focus, "declining") == 0;
+  static const Metric metrics[] = {
+    { "Annual straight-line depreciation", "straight_line, CURRENCY" },
+    { "First-year declining-balance depreciation", "first_db, CURRENCY" },
+    { "Total depreciation", "cost - salvage, CURRENCY" },
+  };
   double life = wf_query_params_get (t->p, WF_SLOT_TERM_MONTHS, 60) / 12.0;
 
   header (t, "Depreciation: straight-line and declining balance", FALSE);
@@ -798,14 +846,8 @@ render_depreciation (Tpl *t)
      "                 \"Declining balance\": dep_db, \"Book value (declining)\": book_db})\n"
      "table = pd.DataFrame(rows)\n"
      "first_db = table[\"Declining balance\"].iloc[0]\n\n");
-  if (declining_first)
-    L ("wf.metric(\"First-year declining-balance depreciation\", first_db, CURRENCY)\n"
-       "wf.metric(\"Annual straight-line depreciation\", straight_line, CURRENCY)\n");
-  else
-    L ("wf.metric(\"Annual straight-line depreciation\", straight_line, CURRENCY)\n"
-       "wf.metric(\"First-year declining-balance depreciation\", first_db, CURRENCY)\n");
-  L ("wf.metric(\"Total depreciation\", cost - salvage, CURRENCY)\n"
-     "wf.table(\"Depreciation schedule\", table)\n"
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("wf.table(\"Depreciation schedule\", table)\n"
      "wf.chart(\"line\", \"Book value by year\", [str(y) for y in table[\"Year\"]],\n"
      "         {\"Straight-line\": list(table[\"Book value (straight-line)\"]),\n"
      "          \"Declining balance\": list(table[\"Book value (declining)\"])})\n");
@@ -816,22 +858,54 @@ render_depreciation (Tpl *t)
 static void
 render_working_capital (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Days sales outstanding", "dso, \"days\"" },
+    { "Days inventory outstanding", "dio, \"days\"" },
+    { "Days payables outstanding", "dpo, \"days\"" },
+    { "Cash conversion cycle", "ccc, \"days\"" },
+  };
+  const WfQueryParams *p = t->p;
+  gboolean any_days = wf_query_params_has (p, WF_SLOT_DSO_DAYS) || wf_query_params_has (p, WF_SLOT_DIO_DAYS) ||
+                      wf_query_params_has (p, WF_SLOT_DPO_DAYS);
+  /* Each measure as the question gave it: in days ("customers pay in 45
+   * days") or from balances ("$300k of receivables"). One it does not give
+   * is a stated default, in days when the question speaks in days, else from
+   * default balances. */
+  gboolean dso_in_days = wf_query_params_has (p, WF_SLOT_DSO_DAYS) ||
+                         (any_days && !wf_query_params_has (p, WF_SLOT_RECEIVABLES));
+  gboolean dio_in_days = wf_query_params_has (p, WF_SLOT_DIO_DAYS) ||
+                         (any_days && !wf_query_params_has (p, WF_SLOT_INVENTORY));
+  gboolean dpo_in_days = wf_query_params_has (p, WF_SLOT_DPO_DAYS) ||
+                         (any_days && !wf_query_params_has (p, WF_SLOT_PAYABLES));
+
   header (t, "Working-capital days: DSO, DIO, DPO", FALSE);
-  money_param (t, "revenue", "Revenue per year", WF_SLOT_REVENUE, 1200000);
-  money_param (t, "receivables", "Receivables", WF_SLOT_RECEIVABLES, 150000);
-  money_param (t, "cogs", "Cost of goods sold per year", WF_SLOT_COGS, 800000);
-  money_param (t, "inventory", "Inventory", WF_SLOT_INVENTORY, 100000);
-  money_param (t, "payables", "Payables", WF_SLOT_PAYABLES, 90000);
-  L ("\n"
-     "dso = receivables / revenue * 365  # days to collect from customers\n"
-     "dio = inventory / cogs * 365       # days stock sits before it sells\n"
-     "dpo = payables / cogs * 365        # days taken to pay suppliers\n"
-     "ccc = dso + dio - dpo              # days cash is tied up\n"
-     "wf.metric(\"Days sales outstanding\", dso, \"days\")\n"
-     "wf.metric(\"Days inventory outstanding\", dio, \"days\")\n"
-     "wf.metric(\"Days payables outstanding\", dpo, \"days\")\n"
-     "wf.metric(\"Cash conversion cycle\", ccc, \"days\")\n"
-     "table = pd.DataFrame({\"Measure\": [\"DSO\", \"DIO\", \"DPO\", \"Cash conversion cycle\"],\n"
+  if (dso_in_days)
+    tpl_param (t, "dso", "Days to get paid by customers (DSO)", WF_SLOT_DSO_DAYS, 45, "number", 0, 365, 1);
+  else
+    {
+      money_param (t, "revenue", "Revenue per year", WF_SLOT_REVENUE, 1200000);
+      money_param (t, "receivables", "Receivables", WF_SLOT_RECEIVABLES, 150000);
+    }
+  if (!dio_in_days || !dpo_in_days)
+    money_param (t, "cogs", "Cost of goods sold per year", WF_SLOT_COGS, 800000);
+  if (dio_in_days)
+    tpl_param (t, "dio", "Days stock is held (DIO)", WF_SLOT_DIO_DAYS, 45, "number", 0, 365, 1);
+  else
+    money_param (t, "inventory", "Inventory", WF_SLOT_INVENTORY, 100000);
+  if (dpo_in_days)
+    tpl_param (t, "dpo", "Days to pay suppliers (DPO)", WF_SLOT_DPO_DAYS, 30, "number", 0, 365, 1);
+  else
+    money_param (t, "payables", "Payables", WF_SLOT_PAYABLES, 90000);
+  L ("\n");
+  if (!dso_in_days)
+    L ("dso = receivables / revenue * 365  # days to collect from customers\n");
+  if (!dio_in_days)
+    L ("dio = inventory / cogs * 365       # days stock sits before it sells\n");
+  if (!dpo_in_days)
+    L ("dpo = payables / cogs * 365        # days taken to pay suppliers\n");
+  L ("ccc = dso + dio - dpo              # days cash is tied up\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("table = pd.DataFrame({\"Measure\": [\"DSO\", \"DIO\", \"DPO\", \"Cash conversion cycle\"],\n"
      "                      \"Days\": [dso, dio, dpo, ccc]})\n"
      "wf.table(\"Working-capital days\", table)\n"
      "wf.chart(\"bar\", \"Working-capital days\", list(table[\"Measure\"]),\n"
@@ -843,7 +917,12 @@ render_working_capital (Tpl *t)
 static void
 render_inventory (Tpl *t)
 {
-  gboolean reorder_first = g_strcmp0 (t->p->focus, "reorder") == 0;
+  static const Metric metrics[] = {
+    { "Economic order quantity", "eoq, \"units\"" },
+    { "Reorder point", "reorder_point, \"units\"" },
+    { "Orders per year", "orders_per_year, \"count\"" },
+    { "Yearly ordering and holding cost", "annual_cost, CURRENCY" },
+  };
 
   header (t, "Economic order quantity and reorder point", TRUE);
   tpl_param (t, "demand", "Units sold per year", WF_SLOT_UNITS, 12000, "count", 0, NAN, 1);
@@ -856,15 +935,8 @@ render_inventory (Tpl *t)
      "reorder_point = demand / 365 * lead_days + safety_stock\n"
      "orders_per_year = demand / eoq\n"
      "annual_cost = orders_per_year * order_cost + eoq / 2 * holding_cost\n\n");
-  if (reorder_first)
-    L ("wf.metric(\"Reorder point\", reorder_point, \"units\")\n"
-       "wf.metric(\"Economic order quantity\", eoq, \"units\")\n");
-  else
-    L ("wf.metric(\"Economic order quantity\", eoq, \"units\")\n"
-       "wf.metric(\"Reorder point\", reorder_point, \"units\")\n");
-  L ("wf.metric(\"Orders per year\", orders_per_year, \"count\")\n"
-     "wf.metric(\"Yearly ordering and holding cost\", annual_cost, CURRENCY)\n"
-     "sizes = [max(1, round(eoq * k / 4)) for k in range(1, 13)]\n"
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("sizes = [max(1, round(eoq * k / 4)) for k in range(1, 13)]\n"
      "table = pd.DataFrame({\n"
      "    \"Order size\": sizes,\n"
      "    \"Yearly cost\": [demand / q * order_cost + q / 2 * holding_cost for q in sizes],\n"
@@ -879,6 +951,13 @@ render_inventory (Tpl *t)
 static void
 render_hiring_cost (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Total cost over the period", "total, CURRENCY" },
+    { "Monthly cost", "monthly, CURRENCY" },
+    { "Fully loaded cost per person per year", "salary * (1 + on_costs), CURRENCY" },
+    { "One-off costs", "one_off, CURRENCY" },
+  };
+
   header (t, "The full cost of hiring", FALSE);
   money_param (t, "salary", "Salary per year", WF_SLOT_SALARY, 60000);
   tpl_param (t, "headcount", "People hired", WF_SLOT_HEADCOUNT, 1, "count", 0, 100, 1);
@@ -891,11 +970,9 @@ render_hiring_cost (Tpl *t)
      "one_off = headcount * (recruiting + equipment)      # paid in the first month\n"
      "total = one_off + monthly * months\n"
      "\n"
-     "wf.metric(\"Total cost over the period\", total, CURRENCY)\n"
-     "wf.metric(\"Monthly cost\", monthly, CURRENCY)\n"
-     "wf.metric(\"Fully loaded cost per person per year\", salary * (1 + on_costs), CURRENCY)\n"
-     "wf.metric(\"One-off costs\", one_off, CURRENCY)\n"
-     "n = max(1, int(round(months)))\n"
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("n = max(1, int(round(months)))\n"
      "table = pd.DataFrame({\n"
      "    \"Month\": list(range(1, n + 1)),\n"
      "    \"Cost\": [monthly + (one_off if m == 1 else 0) for m in range(1, n + 1)],\n"
@@ -911,6 +988,12 @@ render_hiring_cost (Tpl *t)
 static void
 render_savings_growth (Tpl *t)
 {
+  static const Metric metrics[] = {
+    { "Final balance", "final, CURRENCY" },
+    { "Total deposited", "contributed, CURRENCY" },
+    { "Growth earned", "final - contributed, CURRENCY" },
+  };
+
   header (t, "Savings growth with monthly deposits", FALSE);
   money_param (t, "initial", "Starting balance", WF_SLOT_AMOUNT, 0);
   money_param (t, "deposit", "Deposit per month", WF_SLOT_DEPOSIT, 500);
@@ -926,10 +1009,9 @@ render_savings_growth (Tpl *t)
      "    final = initial + deposit * n\n"
      "contributed = initial + deposit * n\n"
      "\n"
-     "wf.metric(\"Final balance\", final, CURRENCY)\n"
-     "wf.metric(\"Total deposited\", contributed, CURRENCY)\n"
-     "wf.metric(\"Growth earned\", final - contributed, CURRENCY)\n"
-     "\n"
+     "\n");
+  emit_metrics (t, metrics, G_N_ELEMENTS (metrics));
+  L ("\n"
      "rows = []\n"
      "balance = initial\n"
      "for month in range(1, n + 1):\n"
@@ -1009,9 +1091,11 @@ wf_templates_primary_metric (WfIntent             intent,
   switch (intent)
     {
     case WF_INTENT_LOAN_PAYMENT:
-      return g_strcmp0 (focus, "total_interest") == 0 ? "Total interest" : "Monthly payment";
+      if (g_strcmp0 (focus, "total_interest") == 0)
+        return "Total interest";
+      return g_strcmp0 (focus, "total_paid") == 0 ? "Total paid" : "Monthly payment";
     case WF_INTENT_LOAN_PAYOFF:
-      return "Months to pay off";
+      return g_strcmp0 (focus, "total_interest") == 0 ? "Total interest" : "Months to pay off";
     case WF_INTENT_NPV_IRR:
       return g_strcmp0 (focus, "irr") == 0 ? "Internal rate of return" : "Net present value";
     case WF_INTENT_TIME_VALUE:
@@ -1029,34 +1113,47 @@ wf_templates_primary_metric (WfIntent             intent,
         return "Projected value";
       }
     case WF_INTENT_BREAK_EVEN:
-      return "Break-even units";
+      return g_strcmp0 (focus, "revenue") == 0 ? "Break-even revenue" : "Break-even units";
     case WF_INTENT_PRICE_CHANGE:
-      return "Change in profit per month";
+      return g_strcmp0 (focus, "max_loss") == 0 ? "Customer loss that keeps profit unchanged"
+                                                : "Change in profit per month";
     case WF_INTENT_CASH_RUNWAY:
       return "Runway";
     case WF_INTENT_PAYBACK:
-      return "Payback period";
+      return g_strcmp0 (focus, "months") == 0 ? "Payback period in months" : "Payback period";
     case WF_INTENT_MARGIN_MARKUP:
       {
         const char *mode = params ? margin_mode (params) : "margin";
 
+        /* Whichever of margin and markup the question asks for; the other
+         * (or the price) when it gives one of them. */
         if (g_strcmp0 (mode, "measure") == 0)
-          return wf_query_params_has (params, WF_SLOT_MARKUP) ? "Markup" : "Gross margin";
+          return g_strcmp0 (focus, "markup") == 0 || wf_query_params_has (params, WF_SLOT_MARKUP)
+                 ? "Markup" : "Gross margin";
         if (g_strcmp0 (mode, "markup") == 0)
-          return "Price with markup";
-        return "Price for target margin";
+          return g_strcmp0 (focus, "margin") == 0 ? "Gross margin" : "Price with markup";
+        return g_strcmp0 (focus, "markup") == 0 ? "Markup" : "Price for target margin";
       }
     case WF_INTENT_DEPRECIATION:
       return g_strcmp0 (focus, "declining") == 0 ? "First-year declining-balance depreciation"
                                                  : "Annual straight-line depreciation";
     case WF_INTENT_WORKING_CAPITAL:
+      if (g_strcmp0 (focus, "ccc") == 0)
+        return "Cash conversion cycle";
+      if (g_strcmp0 (focus, "dio") == 0)
+        return "Days inventory outstanding";
+      if (g_strcmp0 (focus, "dpo") == 0)
+        return "Days payables outstanding";
       return "Days sales outstanding";
     case WF_INTENT_INVENTORY:
       return g_strcmp0 (focus, "reorder") == 0 ? "Reorder point" : "Economic order quantity";
     case WF_INTENT_HIRING_COST:
-      return "Total cost over the period";
+      if (g_strcmp0 (focus, "monthly") == 0)
+        return "Monthly cost";
+      return g_strcmp0 (focus, "yearly") == 0 ? "Fully loaded cost per person per year"
+                                              : "Total cost over the period";
     case WF_INTENT_SAVINGS_GROWTH:
-      return "Final balance";
+      return g_strcmp0 (focus, "growth") == 0 ? "Growth earned" : "Final balance";
     case WF_INTENT_NONE:
     case WF_INTENT_GENERAL_MODEL:
     case WF_INTENT_LAST:
@@ -1086,6 +1183,7 @@ wf_templates_render (WfIntent              intent,
   if (params == NULL)
     params = empty = wf_query_params_new ();
 
+  t.intent = intent;
   t.code = g_string_new (NULL);
   t.given = g_string_new (NULL);
   t.defaults = g_string_new (NULL);
