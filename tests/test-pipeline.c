@@ -330,6 +330,11 @@ test_currency (void)
   assert_money_in (euros, "EUR");
   g_assert_nonnull (strstr (euros->code, "CURRENCY = \"EUR\"  # the currency you named"));
   g_assert_cmpfloat_with_epsilon (find_metric (euros, "Monthly payment")->value, pmt (40000, 0.075, 60), 1e-6);
+  /* The one-line answer writes amounts as a person does: €801.52, never 4.809e+04. */
+  g_test_message ("answer: %s", euros->answer);
+  g_assert_true (g_str_has_prefix (euros->answer, "Monthly payment: \u20ac801.52;"));
+  g_assert_nonnull (strstr (euros->answer, "Total paid: \u20ac48091.08"));
+  g_assert_null (strstr (euros->answer, "e+"));
 
   /* Replayed from the session: the euros stay. */
   longer = ask (pipeline, "and over 7 years", plain->session_id);

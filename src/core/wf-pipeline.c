@@ -1223,14 +1223,28 @@ static char *
 format_number (double      value,
                const char *unit)
 {
+  const char *symbol = wf_currency_code_is_valid (unit) ? wf_currency_symbol (unit) : NULL;
+
   if (!isfinite (value))
     return g_strdup (_("not a number"));
-  if (g_strcmp0 (unit, "USD") == 0)
-    return g_strdup_printf ("$%.2f", value);
+  if (symbol != NULL)
+    {
+      /* A symbol several currencies share (kr) says too little: the code. */
+      if (g_strcmp0 (wf_currency_for_symbol (symbol), unit) != 0)
+        symbol = unit;
+      /* Letters go after the amount (12.00 CHF), signs before it (€12.00). */
+      if (g_ascii_isalpha (symbol[0]))
+        return g_strdup_printf ("%.2f %s", value, symbol);
+      return value < 0 ? g_strdup_printf ("-%s%.2f", symbol, -value) : g_strdup_printf ("%s%.2f", symbol, value);
+    }
   if (g_strcmp0 (unit, "%") == 0)
     return g_strdup_printf ("%.2f%%", value);
   if (g_strcmp0 (unit, "ratio") == 0)
     return g_strdup_printf ("%.2f%%", value * 100.0);
+  /* Four significant digits read well up to thousands; beyond, whole
+   * numbers, never an exponent a person has to decode. */
+  if (fabs (value) >= 1e4 && fabs (value) < 1e15)
+    return g_strdup_printf ("%.0f%s%s", value, unit ? " " : "", unit ? unit : "");
   return g_strdup_printf ("%.4g%s%s", value, unit ? " " : "", unit ? unit : "");
 }
 
