@@ -232,7 +232,9 @@ outcome_icon (WfOutcome outcome)
   switch (outcome)
     {
     case WF_OUTCOME_NEEDS_CLARIFICATION:
-      return "dialog-question-symbolic";
+      /* dialog-question draws a "?" in a diamond that reads as a broken
+       * character; the FAQ icon is a plain question mark in a circle. */
+      return "help-faq-symbolic";
     case WF_OUTCOME_REFUSED:
     case WF_OUTCOME_BLOCKED:
     case WF_OUTCOME_OVER_BUDGET:
@@ -260,6 +262,7 @@ option_clicked_cb (GtkButton  *button,
 static void
 add_clarification (WfChatView *self,
                    GtkBox     *card,
+                   const char *message,
                    const char *json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -274,7 +277,9 @@ add_clarification (WfChatView *self,
 
   if (json_object_has_member (object, "question") &&
       JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "question")) &&
-      json_node_get_value_type (json_object_get_member (object, "question")) == G_TYPE_STRING)
+      json_node_get_value_type (json_object_get_member (object, "question")) == G_TYPE_STRING &&
+      /* Shown once: the outcome line above often is this very question. */
+      g_strcmp0 (json_object_get_string_member (object, "question"), message) != 0)
     gtk_box_append (card, wrapped_label (json_object_get_string_member (object, "question"), NULL));
 
   if (!json_object_has_member (object, "options") ||
@@ -524,7 +529,7 @@ build_answer_card (WfChatView  *self,
       gtk_box_append (GTK_BOX (card), row);
 
       if (run->outcome == WF_OUTCOME_NEEDS_CLARIFICATION)
-        add_clarification (self, GTK_BOX (card), run->clarification_json);
+        add_clarification (self, GTK_BOX (card), message, run->clarification_json);
     }
 
   results_slot = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
