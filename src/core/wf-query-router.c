@@ -2305,15 +2305,20 @@ detect_focus (const char          *lower,
 
 /* ---- clarification ------------------------------------------------------- */
 
+/* V with the sign of CURRENCY, the code the question named ("" for none:
+ * "$", as in the examples). */
 static char *
-fmt_money (double v)
+fmt_money (double      v,
+           const char *currency)
 {
+  const char *sign = *currency != '\0' && wf_currency_symbol (currency) != NULL ? wf_currency_symbol (currency) : "$";
+
   if (v >= 1e6 && fmod (v, 1e4) == 0)
-    return g_strdup_printf ("$%.2gm", v / 1e6);
+    return g_strdup_printf ("%s%.2gm", sign, v / 1e6);
   if (v == floor (v))
     {
       g_autofree char *digits = g_strdup_printf ("%.0f", v);
-      GString *out = g_string_new ("$");
+      GString *out = g_string_new (sign);
       size_t len = strlen (digits);
       size_t i;
 
@@ -2325,7 +2330,7 @@ fmt_money (double v)
         }
       return g_string_free (out, FALSE);
     }
-  return g_strdup_printf ("$%.2f", v);
+  return g_strdup_printf ("%s%.2f", sign, v);
 }
 
 static char *
@@ -2425,7 +2430,7 @@ rephrase (WfIntent             intent,
       if (is_money && isnan (money))
         money = p->values[i];
     }
-  m1 = fmt_money (isnan (money) ? default_money (intent) : money);
+  m1 = fmt_money (isnan (money) ? default_money (intent) : money, p->currency);
   pc = fmt_percent (isnan (pct) ? default_percent (intent) : pct);
   per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 60 : p->values[WF_SLOT_TERM_MONTHS]);
 
@@ -2435,10 +2440,10 @@ rephrase (WfIntent             intent,
       return g_strdup_printf (_("What is the monthly payment on a %s loan at %s over %s?"), m1, pc, per);
     case WF_INTENT_LOAN_PAYOFF:
       return g_strdup_printf (_("How long will it take to pay off %s at %s interest paying %s a month?"),
-                              m1, pc, (m2 = fmt_money (isnan (money) ? 250 : floor (money / 20))));
+                              m1, pc, (m2 = fmt_money (isnan (money) ? 250 : floor (money / 20), p->currency)));
     case WF_INTENT_NPV_IRR:
       return g_strdup_printf (_("What are the NPV and IRR of investing %s that returns %s a year for %s?"),
-                              m1, (m2 = fmt_money (floor ((isnan (money) ? 50000 : money) / 4))), per);
+                              m1, (m2 = fmt_money (floor ((isnan (money) ? 50000 : money) / 4), p->currency)), per);
     case WF_INTENT_TIME_VALUE:
       return g_strdup_printf (_("What is %s received in %s worth today at %s a year?"), m1, per, pc);
     case WF_INTENT_RATE_CONVERSION:
@@ -2465,7 +2470,7 @@ rephrase (WfIntent             intent,
       return g_strdup_printf (_("What does hiring one person on a %s salary really cost per year?"), m1);
     case WF_INTENT_SAVINGS_GROWTH:
       return g_strdup_printf (_("How much will I have if I save %s a month at %s for %s?"),
-                              (m2 = fmt_money (isnan (money) ? 500 : money)), pc,
+                              (m2 = fmt_money (isnan (money) ? 500 : money, p->currency)), pc,
                               (g_free (per), per = fmt_period (isnan (p->values[WF_SLOT_TERM_MONTHS]) ? 120 : p->values[WF_SLOT_TERM_MONTHS])));
     case WF_INTENT_NONE:
     case WF_INTENT_GENERAL_MODEL:
@@ -3814,6 +3819,9 @@ route_question (const char            *text,
       g_ptr_array_unref (route->options);
       if (route->intent == WF_INTENT_GENERAL_MODEL)
         hint_intents (lower, scores);
+      /* "€8 of fixed costs" for a question in euros */
+      if (*currency != '\0')
+        memcpy (route->params->currency, currency, sizeof route->params->currency);
       route->options = clarify_options (scores, route->intent, route->params);
     }
   return g_steal_pointer (&route);
