@@ -688,6 +688,23 @@ static const Case cases[] = {
   { "what's the reorder point if we use 50 units a day and lead time is 2 weeks", WF_INTENT_INVENTORY, expect_reorder, { 50 * 365, 50, 2, 14 } },
   { "if I hire two more staff on 28 grand each, what's the total cost for a year?", WF_INTENT_HIRING_COST, expect_hiring, { 28000, 2, 0.25, 5000, 2000, 12 } },
   { "I have 10k saved and add 250 per month, 7% return, how much in 15 years?", WF_INTENT_SAVINGS_GROWTH, expect_savings, { 10000, 250, 0.07, 15 } },
+  /* German and Spanish, as owners there type them: thousands dots, decimal
+   * commas, verbs last. The first seven were refused, asked to clarify or
+   * needed a model. */
+  { "Ich verkaufe Kerzen für 20 €, sie kosten 8 € in der Herstellung, die Fixkosten sind 3.000 € im Monat. Wie viele muss ich verkaufen?", WF_INTENT_BREAK_EVEN, expect_break_even, { 20, 8, 3000, 0 } },
+  { "Was passiert mit meinem Gewinn, wenn ich die Preise um 10 % erhöhe und 5 % der Kunden verliere? 300 Kunden zahlen 40 € im Monat.", WF_INTENT_PRICE_CHANGE, expect_price_change, { 40, 300, 0, 0.10, 0.05 } },
+  { "Lohnt sich eine Maschine für 50.000 €, die 12.000 € im Jahr spart, über 6 Jahre bei 7 % Kapitalkosten?", WF_INTENT_NPV_IRR, expect_npv, { 50000, 12000, 6, 0.07, 0 } },
+  { "¿Cuántos meses me dura la caja si tengo 60.000 € y gasto 10.000 € al mes?", WF_INTENT_CASH_RUNWAY, expect_runway, { 60000, 10000, 0, 0 } },
+  { "Vendo velas a 15 €, me cuestan 5 € y tengo 2.000 € de gastos fijos al mes. ¿Cuántas tengo que vender para cubrir costes?", WF_INTENT_BREAK_EVEN, expect_break_even, { 15, 5, 2000, 0 } },
+  { "¿Cuál es el margen si compro a 40 y vendo a 65?", WF_INTENT_MARGIN_MARKUP, expect_margin_measure, { 40, 65 } },
+  { "Was ist der Aufschlag, wenn ich für 40 einkaufe und für 65 verkaufe?", WF_INTENT_MARGIN_MARKUP, expect_markup_measure, { 40, 65 } },
+  { "Wie hoch ist die monatliche Rate für einen Kredit von 25.000 € zu 6 % über 4 Jahre?", WF_INTENT_LOAN_PAYMENT, expect_loan, { 25000, 0.06, 48 } },
+  { "Quiero pedir un préstamo de 50 mil euros al 5,5 % de interés durante 7 años. ¿Cuánto pagaré de cuota mensual?", WF_INTENT_LOAN_PAYMENT, expect_loan, { 50000, 0.055, 84 } },
+  { "Ich habe 12.000 € Schulden zu 9 % Zinsen und zahle 400 € im Monat. Wann bin ich schuldenfrei?", WF_INTENT_LOAN_PAYOFF, expect_payoff, { 12000, 0.09, 400 } },
+  { "¿En cuánto tiempo se paga sola una máquina de 20.000 € que ahorra 6.000 € al año?", WF_INTENT_PAYBACK, expect_payback, { 20000, 6000, 0 } },
+  { "Wie hoch ist die lineare Abschreibung für einen Transporter für 50.000 € über 5 Jahre mit 5.000 € Restwert?", WF_INTENT_DEPRECIATION, expect_straight_line, { 50000, 5000, 5 } },
+  { "¿Cuánto tendré si ahorro 300 € al mes durante 10 años al 4 %?", WF_INTENT_SAVINGS_GROWTH, expect_savings, { 0, 300, 0.04, 10 } },
+  { "La facturación pasó de 200.000 € a 350.000 € en 4 años, ¿cuál es el crecimiento anual?", WF_INTENT_GROWTH, expect_cagr, { 200000, 350000, 4 } },
 };
 
 /* ---- running a program ----------------------------------------------------------- */
