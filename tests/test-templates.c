@@ -915,6 +915,32 @@ test_working_capital_days (void)
   assert_close ("cycle", find_metric (metrics, "Cash conversion cycle")->value, 50 + 45 - 30);
 }
 
+/* Customers grow as a count: no currency on the projection. */
+static void
+test_growth_count (void)
+{
+  g_autoptr(WfRoute) route = NULL;
+  g_autoptr(WfRoute) money = NULL;
+  g_autoptr(GPtrArray) metrics = NULL;
+  g_autofree char *code = NULL;
+  const WfMetric *projected;
+
+  route = wf_query_route ("we have 1,200 customers and grow 5% a month, how many in 2 years", NULL, NULL);
+  g_assert_cmpint (route->intent, ==, WF_INTENT_GROWTH);
+  g_assert_true (route->params->amount_is_count);
+  g_assert_cmpstr (wf_templates_primary_metric (route->intent, route->params), ==, "Projected count");
+  code = wf_templates_render (route->intent, route->params, NULL, NULL);
+  g_assert_nonnull (strstr (code, "kind=\"count\""));
+  metrics = run_program (code);
+  projected = g_ptr_array_index (metrics, 0);
+  g_assert_cmpstr (projected->name, ==, "Projected count");
+  g_assert_cmpstr (projected->unit, ==, "count");
+  assert_close ("customers", projected->value, 1200 * pow (1.05, 24));
+
+  money = wf_query_route ("project 80k revenue growing at 25% for 3 years", NULL, NULL);
+  g_assert_false (money->params->amount_is_count);
+}
+
 /* Not money questions get no template at all; money questions without
  * numbers are not refused. */
 static void
@@ -1288,6 +1314,7 @@ main (int    argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/templates/working-capital-days", test_working_capital_days);
+  g_test_add_func ("/templates/growth-count", test_growth_count);
   g_test_add_func ("/templates/not-money", test_not_money);
   g_test_add_func ("/templates/defaults-only", test_defaults_only);
   g_test_add_func ("/templates/hostile-values", test_hostile_values);

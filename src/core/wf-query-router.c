@@ -116,6 +116,7 @@ wf_query_params_copy (const WfQueryParams *params)
   copy->rate_monthly = params->rate_monthly;
   memcpy (copy->currency, params->currency, sizeof copy->currency);
   copy->currency_assumed = params->currency_assumed;
+  copy->amount_is_count = params->amount_is_count;
   return copy;
 }
 
@@ -180,6 +181,8 @@ wf_query_params_merge (WfQueryParams       *params,
     }
   if (!isnan (update->values[WF_SLOT_RATE]))
     params->rate_monthly = update->rate_monthly;
+  if (!isnan (update->values[WF_SLOT_AMOUNT]))
+    params->amount_is_count = update->amount_is_count;
   /* "and in euros?" switches the currency; a follow-up naming none keeps it. */
   if (update->currency[0] != '\0')
     {
@@ -2019,7 +2022,16 @@ assign_roles (const char    *lower,
             break;
           }
       if (role >= 0)
-        role = (int) remap_slot (intent, (WfSlot) role);
+        {
+          int named = role;
+
+          role = (int) remap_slot (intent, (WfSlot) role);
+          /* "1,200 customers growing 5% a month": the projection counts
+           * people, not money. */
+          if (intent == WF_INTENT_GROWTH && role == WF_SLOT_AMOUNT &&
+              (named == WF_SLOT_CUSTOMERS || named == WF_SLOT_UNITS) && isnan (params->values[WF_SLOT_AMOUNT]))
+            params->amount_is_count = TRUE;
+        }
       /* In an investment question the amount "a year" / "a month" is the
        * return and a one-off amount is the cost, whatever verb came first. */
       if ((intent == WF_INTENT_NPV_IRR || intent == WF_INTENT_PAYBACK) && q->kind == WF_QUERY_KIND_MONEY &&

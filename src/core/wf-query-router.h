@@ -106,6 +106,7 @@ typedef struct
    * currency here (with currency_assumed) before rendering a template. */
   char     currency[4];
   gboolean currency_assumed;        /* currency is a default, not named in the question */
+  gboolean amount_is_count;         /* the growth start is a count (customers, units), not money */
 } WfQueryParams;
 
 WfQueryParams *wf_query_params_new   (void);

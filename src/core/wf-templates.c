@@ -522,19 +522,36 @@ render_growth (Tpl *t)
     }
   else
     {
+      /* Customers or units grow as counts; anything else is money. */
+      gboolean count = t->p->amount_is_count;
+
       header (t, "Growth projection", FALSE);
-      money_param (t, "start_value", "Starting value", WF_SLOT_AMOUNT, 100000);
+      if (count)
+        {
+          double v = wf_query_params_get (t->p, WF_SLOT_AMOUNT, 1000);
+
+          tpl_param (t, "start_value", "Starting count", WF_SLOT_AMOUNT, 1000, "count", 0,
+                     pow (10, ceil (log10 (MAX (fabs (v) * 10, 1000)))), 1);
+        }
+      else
+        money_param (t, "start_value", "Starting value", WF_SLOT_AMOUNT, 100000);
       percent_param (t, "growth", "Growth per year", WF_SLOT_GROWTH, 0.1, -50, 100);
       tpl_param (t, "years", "Years", WF_SLOT_TERM_MONTHS, 5, "years", 1, 50, 1);
       L ("\n"
          "n = max(1, int(round(years)))\n"
          "projected = start_value * (1 + growth) ** years\n"
          "table = pd.DataFrame({\n"
-         "    \"Year\": list(range(0, n + 1)),\n"
-         "    \"Value\": [start_value * (1 + growth) ** y for y in range(0, n + 1)],\n"
-         "})\n"
-         "wf.metric(\"Projected value\", projected, CURRENCY)\n"
-         "wf.metric(\"Increase\", projected - start_value, CURRENCY)\n");
+         "    \"Year\": list(range(0, n + 1)),\n");
+      if (count)
+        L ("    \"Count\": [start_value * (1 + growth) ** y for y in range(0, n + 1)],\n"
+           "})\n"
+           "wf.metric(\"Projected count\", projected, \"count\")\n"
+           "wf.metric(\"Increase\", projected - start_value, \"count\")\n");
+      else
+        L ("    \"Value\": [start_value * (1 + growth) ** y for y in range(0, n + 1)],\n"
+           "})\n"
+           "wf.metric(\"Projected value\", projected, CURRENCY)\n"
+           "wf.metric(\"Increase\", projected - start_value, CURRENCY)\n");
     }
   L ("wf.table(\"Value by year\", table)\n"
      "wf.chart(\"line\", \"Value by year\", [str(y) for y in table[\"Year\"]],\n"
@@ -1110,7 +1127,7 @@ wf_templates_primary_metric (WfIntent             intent,
           return "Compound annual growth rate";
         if (g_strcmp0 (mode, "doubling") == 0)
           return "Doubling time";
-        return "Projected value";
+        return params && params->amount_is_count ? "Projected count" : "Projected value";
       }
     case WF_INTENT_BREAK_EVEN:
       return g_strcmp0 (focus, "revenue") == 0 ? "Break-even revenue" : "Break-even units";
