@@ -1241,6 +1241,8 @@ format_number (double      value,
     return g_strdup_printf ("%.2f%%", value);
   if (g_strcmp0 (unit, "ratio") == 0)
     return g_strdup_printf ("%.2f%%", value * 100.0);
+  if (g_strcmp0 (unit, "count") == 0)
+    return g_strdup_printf ("%.0f", value);
   /* Four significant digits read well up to thousands; beyond, whole
    * numbers, never an exponent a person has to decode. */
   if (fabs (value) >= 1e4 && fabs (value) < 1e15)
