@@ -406,6 +406,7 @@ wf_import_csv_sync_full (WfStore               *store,
 
   code = g_strdup_printf ("{\"replace\":%s}", existing != NULL ? "true" : "false");
   job = wf_job_new (WF_JOB_IMPORT, "python", code);
+  g_free (job->id);
   job->id = g_strdup_printf ("import-%08x", g_random_int ());
   job->workbook_path = g_strdup (workbook);
   job->import_path = g_strdup (abs_path);
@@ -675,6 +676,7 @@ wf_import_preview (WfStore       *store,
                           "_d = wf._state['datasets'][0]['name']\n"
                           "wf.table(_d, wf.load(_d).head(%u))\n", max_rows);
   job = wf_job_new (WF_JOB_RUN, "python", code);
+  g_free (job->id);
   job->id = g_strdup_printf ("preview-%08x", g_random_int ());
   job->workbook_path = g_strdup (workbook);
   job->datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) wf_dataset_free);
