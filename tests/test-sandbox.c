@@ -285,27 +285,6 @@ test_sql_refused (void)
 }
 
 static void
-test_policy_without_firewall (void)
-{
-  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "print('ran')\n");
-  g_autoptr(WfRunResult) r = NULL;
-  g_autofree char *policy = g_build_filename (wf_sandbox_get_runner_dir (), "whatif_policy.py", NULL);
-
-  if (!test_sandbox_usable ())
-    return;
-  if (g_file_test (policy, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the firewall is installed; test-firewall covers policy jobs");
-      return;
-    }
-  job->policy = TRUE;
-  r = test_run_job (job);
-  g_assert_cmpint (r->status, ==, WF_RUN_STATUS_REFUSED);
-  g_assert_cmpstr (r->stdout_text, ==, "");
-  g_assert_nonnull (strstr (r->error_message, "whatif_policy"));
-}
-
-static void
 test_csv_output (void)
 {
   g_autoptr(WfRunResult) r = NULL;
@@ -350,8 +329,9 @@ static const char fake_policy[] =
   "            raise PermissionError('blocked: open')\n"
   "    sys.addaudithook(hook)\n";
 
+/* A copy of the runner, with the stand-in policy when WITH_POLICY. */
 static char *
-make_policy_runner_dir (void)
+make_runner_dir (gboolean with_policy)
 {
   g_autoptr(GError) error = NULL;
   char *dir = g_dir_make_tmp ("whatif-runner-XXXXXX", &error);
@@ -372,15 +352,16 @@ make_policy_runner_dir (void)
       g_file_set_contents (to, text, -1, &error);
       g_assert_no_error (error);
     }
-  {
-    g_autofree char *py = g_build_filename (dir, "whatif_policy.py", NULL);
-    g_autofree char *json = g_build_filename (dir, "policy.json", NULL);
+  if (with_policy)
+    {
+      g_autofree char *py = g_build_filename (dir, "whatif_policy.py", NULL);
+      g_autofree char *json = g_build_filename (dir, "policy.json", NULL);
 
-    g_file_set_contents (py, fake_policy, -1, &error);
-    g_assert_no_error (error);
-    g_file_set_contents (json, "{\"blocked_imports\": [\"os\", \"subprocess\"]}", -1, &error);
-    g_assert_no_error (error);
-  }
+      g_file_set_contents (py, fake_policy, -1, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (json, "{\"blocked_imports\": [\"os\", \"subprocess\"]}", -1, &error);
+      g_assert_no_error (error);
+    }
   return dir;
 }
 
@@ -399,6 +380,32 @@ rm_tree (const char *dir)
   g_rmdir (dir);
 }
 
+/* A job that asks for the policy on a runner that has none is refused, not
+ * run unchecked. */
+static void
+test_policy_without_firewall (void)
+{
+  g_autoptr(WfJob) job = wf_job_new (WF_JOB_RUN, "python", "print('ran')\n");
+  g_autoptr(WfRunResult) r = NULL;
+  g_autoptr(WfSandbox) sandbox = NULL;
+  g_autofree char *dir = NULL;
+  WfSandbox *saved = test_sandbox;
+
+  if (!test_sandbox_usable ())
+    return;
+  dir = make_runner_dir (FALSE);
+  sandbox = wf_sandbox_bwrap_new_with_runner_dir (dir, 1, 0);
+  test_sandbox = sandbox;
+  job->policy = TRUE;
+  r = test_run_job (job);
+  test_sandbox = saved;
+  g_assert_cmpint (r->status, ==, WF_RUN_STATUS_REFUSED);
+  g_assert_cmpstr (r->stdout_text, ==, "");
+  g_assert_nonnull (strstr (r->error_message, "whatif_policy"));
+  g_clear_object (&sandbox);
+  rm_tree (dir);
+}
+
 static void
 test_policy_contract (void)
 {
@@ -408,7 +415,7 @@ test_policy_contract (void)
 
   if (!test_sandbox_usable ())
     return;
-  dir = make_policy_runner_dir ();
+  dir = make_runner_dir (TRUE);
   sandbox = wf_sandbox_bwrap_new_with_runner_dir (dir, 1, 0);
   test_sandbox = sandbox;
 
