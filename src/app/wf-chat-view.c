@@ -629,6 +629,7 @@ static void
 load_session (WfChatView *self)
 {
   g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GHashTable) newest_reruns = NULL;
   g_autoptr(GError) error = NULL;
 
   clear_cards (self);
@@ -650,6 +651,10 @@ load_session (WfChatView *self)
       return;
     }
 
+  /* The newest answered re-run of each card, applied once after the loop:
+   * dragging a slider leaves dozens of re-runs behind. */
+  newest_reruns = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) wf_run_free);
+
   /* Listed newest first; a conversation reads oldest first. */
   for (guint i = runs->len; i > 0; i--)
     {
@@ -668,11 +673,24 @@ load_session (WfChatView *self)
        * back, the card shows the last values the owner chose, as they left it. */
       if (run->parent_run_id > 0)
         {
-          restore_rerun (self, run);
+          if (run->outcome == WF_OUTCOME_ANSWERED && run->result != NULL)
+            {
+              WfRun *rerun = g_steal_pointer (&run);
+
+              g_hash_table_replace (newest_reruns, &rerun->parent_run_id, rerun);
+            }
           continue;
         }
       append_run (self, run);
     }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, newest_reruns);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      restore_rerun (self, value);
+  }
 
   update_actions (self);
   queue_scroll_to_last_turn (self);
