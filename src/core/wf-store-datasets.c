@@ -54,15 +54,15 @@ wf_store_add_dataset (WfStore    *self,
   if (dataset->imported_us <= 0)
     dataset->imported_us = g_get_real_time ();
 
-  stmt = prepare (self, "INSERT INTO datasets (name, file_name, table_name, n_rows, columns_json, imported_us)"
+  stmt = wf_store_prepare (self, "INSERT INTO datasets (name, file_name, table_name, n_rows, columns_json, imported_us)"
                         " VALUES (?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, dataset->name);
-  bind_text (stmt, 2, dataset->file_name);
-  bind_text (stmt, 3, dataset->table_name ? dataset->table_name : dataset->name);
+  wf_store_bind_text (stmt, 1, dataset->name);
+  wf_store_bind_text (stmt, 2, dataset->file_name);
+  wf_store_bind_text (stmt, 3, dataset->table_name ? dataset->table_name : dataset->name);
   sqlite3_bind_int64 (stmt, 4, MAX (dataset->n_rows, 0));
-  bind_text (stmt, 5, dataset->columns_json);
+  wf_store_bind_text (stmt, 5, dataset->columns_json);
   sqlite3_bind_int64 (stmt, 6, dataset->imported_us);
   rc = sqlite3_step (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -72,7 +72,7 @@ wf_store_add_dataset (WfStore    *self,
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "add dataset", error);
+    return wf_store_set_db_error (self, rc, "add dataset", error);
   dataset->id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
 }
@@ -83,10 +83,10 @@ dataset_from_row (sqlite3_stmt *stmt)
   WfDataset *d = wf_dataset_new ((const char *) sqlite3_column_text (stmt, 1));
 
   d->id = sqlite3_column_int64 (stmt, 0);
-  d->file_name = col_dup (stmt, 2);
-  d->table_name = col_dup (stmt, 3);
+  d->file_name = wf_store_col_dup (stmt, 2);
+  d->table_name = wf_store_col_dup (stmt, 3);
   d->n_rows = sqlite3_column_int64 (stmt, 4);
-  d->columns_json = col_dup (stmt, 5);
+  d->columns_json = wf_store_col_dup (stmt, 5);
   d->imported_us = sqlite3_column_int64 (stmt, 6);
   return d;
 }
@@ -101,7 +101,7 @@ wf_store_list_datasets (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, name, file_name, table_name, n_rows, columns_json, imported_us"
+  stmt = wf_store_prepare (self, "SELECT id, name, file_name, table_name, n_rows, columns_json, imported_us"
                         " FROM datasets ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
@@ -109,7 +109,7 @@ wf_store_list_datasets (WfStore  *self,
     g_ptr_array_add (list, dataset_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list datasets", error);
+      wf_store_set_db_error (self, rc, "list datasets", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -126,11 +126,11 @@ wf_store_get_dataset (WfStore     *self,
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  stmt = prepare (self, "SELECT id, name, file_name, table_name, n_rows, columns_json, imported_us"
+  stmt = wf_store_prepare (self, "SELECT id, name, file_name, table_name, n_rows, columns_json, imported_us"
                         " FROM datasets WHERE name = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, name);
+  wf_store_bind_text (stmt, 1, name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return dataset_from_row (stmt);
@@ -138,7 +138,7 @@ wf_store_get_dataset (WfStore     *self,
     g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
                  _("There is no dataset named “%s”"), name);
   else
-    set_db_error (self, rc, "read dataset", error);
+    wf_store_set_db_error (self, rc, "read dataset", error);
   return NULL;
 }
 
@@ -156,11 +156,11 @@ wf_store_rename_dataset (WfStore     *self,
 
   if (!valid_dataset_name (new_name, error))
     return FALSE;
-  stmt = prepare (self, "UPDATE datasets SET name = ? WHERE name = ?", error);
+  stmt = wf_store_prepare (self, "UPDATE datasets SET name = ? WHERE name = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, new_name);
-  bind_text (stmt, 2, name);
+  wf_store_bind_text (stmt, 1, new_name);
+  wf_store_bind_text (stmt, 2, name);
   rc = sqlite3_step (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
@@ -169,7 +169,7 @@ wf_store_rename_dataset (WfStore     *self,
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "rename dataset", error);
+    return wf_store_set_db_error (self, rc, "rename dataset", error);
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
@@ -189,11 +189,11 @@ wf_store_delete_dataset (WfStore     *self,
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  stmt = prepare (self, "DELETE FROM datasets WHERE name = ?", error);
+  stmt = wf_store_prepare (self, "DELETE FROM datasets WHERE name = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
-  if (!step_done (self, stmt, "delete dataset", error))
+  wf_store_bind_text (stmt, 1, name);
+  if (!wf_store_step_done (self, stmt, "delete dataset", error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -217,17 +217,17 @@ wf_store_update_dataset (WfStore    *self,
 
   if (dataset->imported_us <= 0)
     dataset->imported_us = g_get_real_time ();
-  stmt = prepare (self, "UPDATE datasets SET file_name = ?, table_name = ?, n_rows = ?, columns_json = ?,"
+  stmt = wf_store_prepare (self, "UPDATE datasets SET file_name = ?, table_name = ?, n_rows = ?, columns_json = ?,"
                         " imported_us = ? WHERE name = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, dataset->file_name);
-  bind_text (stmt, 2, dataset->table_name ? dataset->table_name : dataset->name);
+  wf_store_bind_text (stmt, 1, dataset->file_name);
+  wf_store_bind_text (stmt, 2, dataset->table_name ? dataset->table_name : dataset->name);
   sqlite3_bind_int64 (stmt, 3, MAX (dataset->n_rows, 0));
-  bind_text (stmt, 4, dataset->columns_json);
+  wf_store_bind_text (stmt, 4, dataset->columns_json);
   sqlite3_bind_int64 (stmt, 5, dataset->imported_us);
-  bind_text (stmt, 6, dataset->name);
-  if (!step_done (self, stmt, "update dataset", error))
+  wf_store_bind_text (stmt, 6, dataset->name);
+  if (!wf_store_step_done (self, stmt, "update dataset", error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -260,7 +260,7 @@ open_workbook (WfStore  *self,
     }
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, WF_STORE_ERROR, error_code_for_sqlite (rc),
+      g_set_error (error, WF_STORE_ERROR, wf_store_error_code_for_sqlite (rc),
                    _("Database %s: open workbook failed: %s"), path,
                    db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close (db);
@@ -292,7 +292,7 @@ wf_store_drop_workbook_table (WfStore     *self,
   rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
   sqlite3_free (g_steal_pointer (&sql));
   if (rc != SQLITE_OK)
-    g_set_error (error, WF_STORE_ERROR, error_code_for_sqlite (rc),
+    g_set_error (error, WF_STORE_ERROR, wf_store_error_code_for_sqlite (rc),
                  _("Database %s: drop table failed: %s"), path, sqlite3_errmsg (db));
   sqlite3_close (db);
   return rc == SQLITE_OK;
@@ -324,7 +324,7 @@ wf_store_list_workbook_tables (WfStore  *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      g_set_error (error, WF_STORE_ERROR, error_code_for_sqlite (rc),
+      g_set_error (error, WF_STORE_ERROR, wf_store_error_code_for_sqlite (rc),
                    _("Database %s: list tables failed: %s"), path, sqlite3_errmsg (db));
       sqlite3_close (db);
       return NULL;

@@ -25,12 +25,12 @@ wf_store_upsert_models (WfStore    *self,
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
   g_return_val_if_fail (models != NULL, FALSE);
 
-  stmt = prepare (self, "INSERT OR REPLACE INTO models (id, provider, name, input_micros_per_mtok,"
+  stmt = wf_store_prepare (self, "INSERT OR REPLACE INTO models (id, provider, name, input_micros_per_mtok,"
                         " output_micros_per_mtok, context_length, fetched_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
                   error);
   if (stmt == NULL)
     return FALSE;
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
   for (guint i = 0; ok && i < models->len; i++)
@@ -44,17 +44,17 @@ wf_store_upsert_models (WfStore    *self,
           ok = FALSE;
           break;
         }
-      bind_text (stmt, 1, m->id);
-      bind_text (stmt, 2, m->provider);
-      bind_text (stmt, 3, m->name);
+      wf_store_bind_text (stmt, 1, m->id);
+      wf_store_bind_text (stmt, 2, m->provider);
+      wf_store_bind_text (stmt, 3, m->name);
       sqlite3_bind_int64 (stmt, 4, m->input_micros_per_mtok);
       sqlite3_bind_int64 (stmt, 5, m->output_micros_per_mtok);
       sqlite3_bind_int64 (stmt, 6, m->context_length);
       sqlite3_bind_int64 (stmt, 7, m->fetched_us > 0 ? m->fetched_us : g_get_real_time ());
-      ok = step_done (self, stmt, "save model", error);
+      ok = wf_store_step_done (self, stmt, "save model", error);
       sqlite3_reset (stmt);
     }
-  return tx_end (self, kind, ok, ok ? error : NULL) && ok;
+  return wf_store_tx_end (self, kind, ok, ok ? error : NULL) && ok;
 }
 
 GPtrArray *
@@ -68,17 +68,17 @@ wf_store_list_models (WfStore     *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, provider, name, input_micros_per_mtok, output_micros_per_mtok,"
+  stmt = wf_store_prepare (self, "SELECT id, provider, name, input_micros_per_mtok, output_micros_per_mtok,"
                         " context_length, fetched_us FROM models WHERE ?1 IS NULL OR provider = ?1"
                         " ORDER BY provider, id", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, provider);
+  wf_store_bind_text (stmt, 1, provider);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       WfModelInfo *m = wf_model_info_new ((const char *) sqlite3_column_text (stmt, 0),
                                           (const char *) sqlite3_column_text (stmt, 1));
-      m->name = col_dup (stmt, 2);
+      m->name = wf_store_col_dup (stmt, 2);
       m->input_micros_per_mtok = sqlite3_column_int64 (stmt, 3);
       m->output_micros_per_mtok = sqlite3_column_int64 (stmt, 4);
       m->context_length = sqlite3_column_int64 (stmt, 5);
@@ -87,7 +87,7 @@ wf_store_list_models (WfStore     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list models", error);
+      wf_store_set_db_error (self, rc, "list models", error);
       return NULL;
     }
   return g_steal_pointer (&list);

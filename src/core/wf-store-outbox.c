@@ -34,14 +34,14 @@ wf_store_outbox_add (WfStore     *self,
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
-  stmt = prepare (self, "INSERT INTO telemetry_outbox (payload, attempts, next_attempt_us, created_us)"
+  stmt = wf_store_prepare (self, "INSERT INTO telemetry_outbox (payload, attempts, next_attempt_us, created_us)"
                         " VALUES (?, 0, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, payload);
+  wf_store_bind_text (stmt, 1, payload);
   sqlite3_bind_int64 (stmt, 2, now);
   sqlite3_bind_int64 (stmt, 3, now);
-  if (!step_done (self, stmt, "queue telemetry", error))
+  if (!wf_store_step_done (self, stmt, "queue telemetry", error))
     return FALSE;
   if (out_id)
     *out_id = sqlite3_last_insert_rowid (self->db);
@@ -60,7 +60,7 @@ wf_store_outbox_due (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, payload, attempts, next_attempt_us, created_us FROM telemetry_outbox"
+  stmt = wf_store_prepare (self, "SELECT id, payload, attempts, next_attempt_us, created_us FROM telemetry_outbox"
                         " WHERE next_attempt_us <= ? ORDER BY id LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
@@ -70,7 +70,7 @@ wf_store_outbox_due (WfStore  *self,
     {
       WfOutboxItem *item = g_new0 (WfOutboxItem, 1);
       item->id = sqlite3_column_int64 (stmt, 0);
-      item->payload = col_dup (stmt, 1);
+      item->payload = wf_store_col_dup (stmt, 1);
       item->attempts = (guint) sqlite3_column_int64 (stmt, 2);
       item->next_attempt_us = sqlite3_column_int64 (stmt, 3);
       item->created_us = sqlite3_column_int64 (stmt, 4);
@@ -78,7 +78,7 @@ wf_store_outbox_due (WfStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "read the telemetry outbox", error);
+      wf_store_set_db_error (self, rc, "read the telemetry outbox", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -93,13 +93,13 @@ wf_store_outbox_delete (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
 
-  stmt = prepare (self, "DELETE FROM telemetry_outbox WHERE id = ?", error);
+  stmt = wf_store_prepare (self, "DELETE FROM telemetry_outbox WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (!step_done (self, stmt, "delete telemetry", error))
+  if (!wf_store_step_done (self, stmt, "delete telemetry", error))
     return FALSE;
-  return expect_one_change (self, _("telemetry item"), id, error);
+  return wf_store_expect_one_change (self, _("telemetry item"), id, error);
 }
 
 gboolean
@@ -113,16 +113,16 @@ wf_store_outbox_defer (WfStore     *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
 
-  stmt = prepare (self, "UPDATE telemetry_outbox SET attempts = attempts + 1, next_attempt_us = ?,"
+  stmt = wf_store_prepare (self, "UPDATE telemetry_outbox SET attempts = attempts + 1, next_attempt_us = ?,"
                         " payload = coalesce (?, payload) WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, next_attempt_us);
-  bind_text (stmt, 2, payload);
+  wf_store_bind_text (stmt, 2, payload);
   sqlite3_bind_int64 (stmt, 3, id);
-  if (!step_done (self, stmt, "defer telemetry", error))
+  if (!wf_store_step_done (self, stmt, "defer telemetry", error))
     return FALSE;
-  return expect_one_change (self, _("telemetry item"), id, error);
+  return wf_store_expect_one_change (self, _("telemetry item"), id, error);
 }
 
 static gint64
@@ -130,7 +130,7 @@ count_query (WfStore     *self,
              const char  *sql,
              GError     **error)
 {
-  g_autoptr(WfStmt) stmt = prepare (self, sql, error);
+  g_autoptr(WfStmt) stmt = wf_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -138,7 +138,7 @@ count_query (WfStore     *self,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_db_error (self, rc, "count", error);
+      wf_store_set_db_error (self, rc, "count", error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);

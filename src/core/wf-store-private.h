@@ -26,8 +26,8 @@ struct _WfStore
 
 /* Errors */
 
-int       error_code_for_sqlite (int rc);
-gboolean  set_db_error          (WfStore     *self,
+int       wf_store_error_code_for_sqlite (int rc);
+gboolean  wf_store_set_db_error          (WfStore     *self,
                                  int          rc,
                                  const char  *what,
                                  GError     **error);
@@ -36,30 +36,30 @@ gboolean  set_db_error          (WfStore     *self,
 
 typedef sqlite3_stmt WfStmt;
 
-void      stmt_release          (WfStmt       *stmt);
-WfStmt   *prepare               (WfStore      *self,
+void      wf_store_stmt_release          (WfStmt       *stmt);
+WfStmt   *wf_store_prepare               (WfStore      *self,
                                  const char   *sql,
                                  GError      **error);
-void      bind_text             (sqlite3_stmt *stmt,
+void      wf_store_bind_text             (sqlite3_stmt *stmt,
                                  int           i,
                                  const char   *text);
-void      bind_double           (sqlite3_stmt *stmt,
+void      wf_store_bind_double           (sqlite3_stmt *stmt,
                                  int           i,
                                  double        value);
-char     *col_dup               (sqlite3_stmt *stmt,
+char     *wf_store_col_dup               (sqlite3_stmt *stmt,
                                  int           i);
-double    col_double            (sqlite3_stmt *stmt,
+double    wf_store_col_double            (sqlite3_stmt *stmt,
                                  int           i);
-gboolean  step_done             (WfStore      *self,
+gboolean  wf_store_step_done             (WfStore      *self,
                                  sqlite3_stmt *stmt,
                                  const char   *what,
                                  GError      **error);
-gboolean  expect_one_change     (WfStore      *self,
+gboolean  wf_store_expect_one_change     (WfStore      *self,
                                  const char   *what,
                                  gint64        id,
                                  GError      **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WfStmt, stmt_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WfStmt, wf_store_stmt_release)
 
 /* Transactions */
 
@@ -70,9 +70,9 @@ typedef enum
   TX_NESTED,
 } TxKind;
 
-TxKind    tx_begin              (WfStore   *self,
+TxKind    wf_store_tx_begin              (WfStore   *self,
                                  GError   **error);
-gboolean  tx_end                (WfStore   *self,
+gboolean  wf_store_tx_end                (WfStore   *self,
                                  TxKind     kind,
                                  gboolean   ok,
                                  GError   **error);
@@ -80,7 +80,7 @@ gboolean  tx_end                (WfStore   *self,
 /* Spend ledger (wf-store-spend.c); saving a run settles its spend in the
  * same transaction. */
 
-gboolean  ledger_insert         (WfStore             *self,
+gboolean  wf_store_ledger_insert         (WfStore             *self,
                                  const WfLedgerEntry *entry,
                                  gint64               session_id,
                                  gint64              *out_id,

@@ -49,15 +49,15 @@ insert_session (WfStore     *self,
                 gint64      *out_id,
                 GError     **error)
 {
-  g_autoptr(WfStmt) stmt = prepare (self,
+  g_autoptr(WfStmt) stmt = wf_store_prepare (self,
     "INSERT INTO sessions (title, created_us, updated_us) VALUES (?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, title ? title : "");
+  wf_store_bind_text (stmt, 1, title ? title : "");
   sqlite3_bind_int64 (stmt, 2, now);
   sqlite3_bind_int64 (stmt, 3, now);
-  if (!step_done (self, stmt, "create session", error))
+  if (!wf_store_step_done (self, stmt, "create session", error))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
@@ -77,11 +77,11 @@ wf_store_create_session (WfStore     *self,
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
 
   valid = title ? g_utf8_make_valid (title, -1) : g_strdup (_("New session"));
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
   ok = insert_session (self, valid, g_get_real_time (), &id, error);
-  if (!tx_end (self, kind, ok, ok ? error : NULL) || !ok)
+  if (!wf_store_tx_end (self, kind, ok, ok ? error : NULL) || !ok)
     return FALSE;
   if (out_id)
     *out_id = id;
@@ -99,7 +99,7 @@ session_from_row (sqlite3_stmt *stmt)
   WfSessionInfo *info = wf_session_info_new ();
 
   info->id = sqlite3_column_int64 (stmt, 0);
-  info->title = col_dup (stmt, 1);
+  info->title = wf_store_col_dup (stmt, 1);
   info->created_us = sqlite3_column_int64 (stmt, 2);
   info->updated_us = sqlite3_column_int64 (stmt, 3);
   info->n_runs = (guint) sqlite3_column_int64 (stmt, 4);
@@ -117,7 +117,7 @@ wf_store_get_session (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT " SESSION_COLUMNS "FROM sessions s WHERE s.id = ?", error);
+  stmt = wf_store_prepare (self, "SELECT " SESSION_COLUMNS "FROM sessions s WHERE s.id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);
@@ -128,7 +128,7 @@ wf_store_get_session (WfStore  *self,
     g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_NOT_FOUND,
                  _("There is no session %" PRId64), session_id);
   else
-    set_db_error (self, rc, "read session", error);
+    wf_store_set_db_error (self, rc, "read session", error);
   return NULL;
 }
 
@@ -144,7 +144,7 @@ wf_store_list_sessions (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT " SESSION_COLUMNS "FROM sessions s "
+  stmt = wf_store_prepare (self, "SELECT " SESSION_COLUMNS "FROM sessions s "
                         "ORDER BY s.updated_us DESC, s.id DESC LIMIT ? OFFSET ?", error);
   if (stmt == NULL)
     return NULL;
@@ -154,7 +154,7 @@ wf_store_list_sessions (WfStore  *self,
     g_ptr_array_add (list, session_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list sessions", error);
+      wf_store_set_db_error (self, rc, "list sessions", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -173,14 +173,14 @@ wf_store_rename_session (WfStore     *self,
   g_return_val_if_fail (title != NULL, FALSE);
 
   valid = g_utf8_make_valid (title, -1);
-  stmt = prepare (self, "UPDATE sessions SET title = ? WHERE id = ?", error);
+  stmt = wf_store_prepare (self, "UPDATE sessions SET title = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, valid);
+  wf_store_bind_text (stmt, 1, valid);
   sqlite3_bind_int64 (stmt, 2, session_id);
-  if (!step_done (self, stmt, "rename session", error))
+  if (!wf_store_step_done (self, stmt, "rename session", error))
     return FALSE;
-  return expect_one_change (self, _("session"), session_id, error);
+  return wf_store_expect_one_change (self, _("session"), session_id, error);
 }
 
 gboolean
@@ -194,17 +194,17 @@ wf_store_delete_session (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
 
-  stmt = prepare (self, "DELETE FROM sessions WHERE id = ?", error);
+  stmt = wf_store_prepare (self, "DELETE FROM sessions WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  ok = step_done (self, stmt, "delete session", error) &&
-       expect_one_change (self, _("session"), session_id, error);
+  ok = wf_store_step_done (self, stmt, "delete session", error) &&
+       wf_store_expect_one_change (self, _("session"), session_id, error);
   sqlite3_reset (stmt);
-  return tx_end (self, kind, ok, ok ? error : NULL) && ok;
+  return wf_store_tx_end (self, kind, ok, ok ? error : NULL) && ok;
 }
 
 GPtrArray *
@@ -218,7 +218,7 @@ wf_store_list_messages (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, session_id, role, content, coalesce (run_id, 0), created_us "
+  stmt = wf_store_prepare (self, "SELECT id, session_id, role, content, coalesce (run_id, 0), created_us "
                         "FROM messages WHERE session_id = ? ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
@@ -235,7 +235,7 @@ wf_store_list_messages (WfStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list messages", error);
+      wf_store_set_db_error (self, rc, "list messages", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -313,7 +313,7 @@ insert_run_row (WfStore     *self,
                 gint64      *out_id,
                 GError     **error)
 {
-  g_autoptr(WfStmt) stmt = prepare (self, insert_run_sql, error);
+  g_autoptr(WfStmt) stmt = wf_store_prepare (self, insert_run_sql, error);
   g_autofree char *fixes = NULL;
   g_autofree char *logs = NULL;
   g_autofree char *limits = NULL;
@@ -326,21 +326,21 @@ insert_run_row (WfStore     *self,
   sqlite3_bind_int64 (stmt, 1, session_id);
   if (run->parent_run_id > 0)
     sqlite3_bind_int64 (stmt, 2, run->parent_run_id);
-  bind_text (stmt, 3, wf_mode_to_string (run->mode));
-  bind_text (stmt, 4, run->language);
-  bind_text (stmt, 5, run->question ? run->question : "");
-  bind_text (stmt, 6, run->code);
-  bind_text (stmt, 7, run->code_hash);
-  bind_text (stmt, 8, run->explanation);
-  bind_text (stmt, 9, run->answer);
-  bind_text (stmt, 10, wf_outcome_to_string (run->outcome));
-  bind_text (stmt, 11, run->message);
-  bind_text (stmt, 12, run->provider);
-  bind_text (stmt, 13, run->model);
-  bind_text (stmt, 14, run->verdict_json);
-  bind_text (stmt, 15, run->overrides_json);
-  bind_text (stmt, 16, run->clarification_json);
-  bind_text (stmt, 17, fixes);
+  wf_store_bind_text (stmt, 3, wf_mode_to_string (run->mode));
+  wf_store_bind_text (stmt, 4, run->language);
+  wf_store_bind_text (stmt, 5, run->question ? run->question : "");
+  wf_store_bind_text (stmt, 6, run->code);
+  wf_store_bind_text (stmt, 7, run->code_hash);
+  wf_store_bind_text (stmt, 8, run->explanation);
+  wf_store_bind_text (stmt, 9, run->answer);
+  wf_store_bind_text (stmt, 10, wf_outcome_to_string (run->outcome));
+  wf_store_bind_text (stmt, 11, run->message);
+  wf_store_bind_text (stmt, 12, run->provider);
+  wf_store_bind_text (stmt, 13, run->model);
+  wf_store_bind_text (stmt, 14, run->verdict_json);
+  wf_store_bind_text (stmt, 15, run->overrides_json);
+  wf_store_bind_text (stmt, 16, run->clarification_json);
+  wf_store_bind_text (stmt, 17, fixes);
   sqlite3_bind_int64 (stmt, 18, MAX (run->total_micros, 0));
   sqlite3_bind_int (stmt, 19, run->cost_estimated ? 1 : 0);
   sqlite3_bind_int64 (stmt, 20, created_us);
@@ -350,15 +350,15 @@ insert_run_row (WfStore     *self,
     {
       logs = strv_to_json (r->logs);
       limits = strv_to_json (r->limits_hit);
-      bind_text (stmt, 23, wf_run_status_to_string (r->status));
+      wf_store_bind_text (stmt, 23, wf_run_status_to_string (r->status));
       sqlite3_bind_int (stmt, 24, r->exit_code);
-      bind_text (stmt, 25, r->stdout_text);
-      bind_text (stmt, 26, r->stderr_text);
-      bind_text (stmt, 27, r->error_message);
-      bind_text (stmt, 28, r->backend);
-      bind_text (stmt, 29, r->verdict_json);
-      bind_text (stmt, 30, logs);
-      bind_text (stmt, 31, limits);
+      wf_store_bind_text (stmt, 25, r->stdout_text);
+      wf_store_bind_text (stmt, 26, r->stderr_text);
+      wf_store_bind_text (stmt, 27, r->error_message);
+      wf_store_bind_text (stmt, 28, r->backend);
+      wf_store_bind_text (stmt, 29, r->verdict_json);
+      wf_store_bind_text (stmt, 30, logs);
+      wf_store_bind_text (stmt, 31, limits);
       sqlite3_bind_int64 (stmt, 32, r->wall_ms);
       sqlite3_bind_int64 (stmt, 33, r->cpu_ms);
       sqlite3_bind_int64 (stmt, 34, r->peak_rss_kb);
@@ -374,7 +374,7 @@ insert_run_row (WfStore     *self,
         sqlite3_bind_int (stmt, i, 0);
     }
 
-  if (!step_done (self, stmt, "save run", error))
+  if (!wf_store_step_done (self, stmt, "save run", error))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
@@ -389,19 +389,19 @@ insert_message (WfStore     *self,
                 gint64       created_us,
                 GError     **error)
 {
-  g_autoptr(WfStmt) stmt = prepare (self,
+  g_autoptr(WfStmt) stmt = wf_store_prepare (self,
     "INSERT INTO messages (session_id, role, content, run_id, created_us) VALUES (?, ?, ?, ?, ?)",
     error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
-  bind_text (stmt, 2, role);
-  bind_text (stmt, 3, content ? content : "");
+  wf_store_bind_text (stmt, 2, role);
+  wf_store_bind_text (stmt, 3, content ? content : "");
   if (run_id > 0)
     sqlite3_bind_int64 (stmt, 4, run_id);
   sqlite3_bind_int64 (stmt, 5, created_us);
-  return step_done (self, stmt, "save message", error);
+  return wf_store_step_done (self, stmt, "save message", error);
 }
 
 static gboolean
@@ -410,13 +410,13 @@ insert_result_parts (WfStore            *self,
                      const WfRunResult  *r,
                      GError            **error)
 {
-  g_autoptr(WfStmt) t = prepare (self, "INSERT INTO run_tables (run_id, idx, name, n_rows, table_json)"
+  g_autoptr(WfStmt) t = wf_store_prepare (self, "INSERT INTO run_tables (run_id, idx, name, n_rows, table_json)"
                                        " VALUES (?, ?, ?, ?, ?)", error);
-  g_autoptr(WfStmt) m = t ? prepare (self, "INSERT INTO run_metrics (run_id, idx, name, value, unit)"
+  g_autoptr(WfStmt) m = t ? wf_store_prepare (self, "INSERT INTO run_metrics (run_id, idx, name, value, unit)"
                                            " VALUES (?, ?, ?, ?, ?)", error) : NULL;
-  g_autoptr(WfStmt) p = m ? prepare (self, "INSERT INTO run_params (run_id, idx, label, kind, value,"
+  g_autoptr(WfStmt) p = m ? wf_store_prepare (self, "INSERT INTO run_params (run_id, idx, label, kind, value,"
                                            " min, max, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error) : NULL;
-  g_autoptr(WfStmt) c = p ? prepare (self, "INSERT INTO run_charts (run_id, idx, chart_json)"
+  g_autoptr(WfStmt) c = p ? wf_store_prepare (self, "INSERT INTO run_charts (run_id, idx, chart_json)"
                                            " VALUES (?, ?, ?)", error) : NULL;
 
   if (c == NULL)
@@ -432,10 +432,10 @@ insert_result_parts (WfStore            *self,
       json = builder_to_string (builder);
       sqlite3_bind_int64 (t, 1, run_id);
       sqlite3_bind_int (t, 2, (int) i);
-      bind_text (t, 3, table->name);
+      wf_store_bind_text (t, 3, table->name);
       sqlite3_bind_int64 (t, 4, wf_table_get_n_rows (table));
-      bind_text (t, 5, json);
-      if (!step_done (self, t, "save run table", error))
+      wf_store_bind_text (t, 5, json);
+      if (!wf_store_step_done (self, t, "save run table", error))
         return FALSE;
       sqlite3_reset (t);
     }
@@ -446,10 +446,10 @@ insert_result_parts (WfStore            *self,
 
       sqlite3_bind_int64 (m, 1, run_id);
       sqlite3_bind_int (m, 2, (int) i);
-      bind_text (m, 3, metric->name);
-      bind_double (m, 4, metric->value);
-      bind_text (m, 5, metric->unit);
-      if (!step_done (self, m, "save run metric", error))
+      wf_store_bind_text (m, 3, metric->name);
+      wf_store_bind_double (m, 4, metric->value);
+      wf_store_bind_text (m, 5, metric->unit);
+      if (!wf_store_step_done (self, m, "save run metric", error))
         return FALSE;
       sqlite3_reset (m);
     }
@@ -460,13 +460,13 @@ insert_result_parts (WfStore            *self,
 
       sqlite3_bind_int64 (p, 1, run_id);
       sqlite3_bind_int (p, 2, (int) i);
-      bind_text (p, 3, param->label);
-      bind_text (p, 4, param->kind);
-      bind_double (p, 5, param->value);
-      bind_double (p, 6, param->min);
-      bind_double (p, 7, param->max);
-      bind_double (p, 8, param->step);
-      if (!step_done (self, p, "save run parameter", error))
+      wf_store_bind_text (p, 3, param->label);
+      wf_store_bind_text (p, 4, param->kind);
+      wf_store_bind_double (p, 5, param->value);
+      wf_store_bind_double (p, 6, param->min);
+      wf_store_bind_double (p, 7, param->max);
+      wf_store_bind_double (p, 8, param->step);
+      if (!wf_store_step_done (self, p, "save run parameter", error))
         return FALSE;
       sqlite3_reset (p);
     }
@@ -480,8 +480,8 @@ insert_result_parts (WfStore            *self,
       json = builder_to_string (builder);
       sqlite3_bind_int64 (c, 1, run_id);
       sqlite3_bind_int (c, 2, (int) i);
-      bind_text (c, 3, json);
-      if (!step_done (self, c, "save run chart", error))
+      wf_store_bind_text (c, 3, json);
+      if (!wf_store_step_done (self, c, "save run chart", error))
         return FALSE;
       sqlite3_reset (c);
     }
@@ -495,7 +495,7 @@ insert_spans (WfStore      *self,
               GPtrArray    *spans,
               GError      **error)
 {
-  g_autoptr(WfStmt) s = prepare (self,
+  g_autoptr(WfStmt) s = wf_store_prepare (self,
     "INSERT INTO cost_spans (run_id, idx, stage, provider, model, input_tokens, output_tokens,"
     " llm_micros, sandbox_seconds, sandbox_micros, total_micros, start_us, duration_us, outcome,"
     " estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -509,9 +509,9 @@ insert_spans (WfStore      *self,
 
       sqlite3_bind_int64 (s, 1, run_id);
       sqlite3_bind_int (s, 2, (int) i);
-      bind_text (s, 3, span->stage);
-      bind_text (s, 4, span->provider);
-      bind_text (s, 5, span->model);
+      wf_store_bind_text (s, 3, span->stage);
+      wf_store_bind_text (s, 4, span->provider);
+      wf_store_bind_text (s, 5, span->model);
       sqlite3_bind_int64 (s, 6, span->input_tokens);
       sqlite3_bind_int64 (s, 7, span->output_tokens);
       sqlite3_bind_int64 (s, 8, MAX (span->llm_micros, 0));
@@ -520,9 +520,9 @@ insert_spans (WfStore      *self,
       sqlite3_bind_int64 (s, 11, MAX (span->total_micros, 0));
       sqlite3_bind_int64 (s, 12, span->start_us);
       sqlite3_bind_int64 (s, 13, span->duration_us);
-      bind_text (s, 14, span->outcome);
+      wf_store_bind_text (s, 14, span->outcome);
       sqlite3_bind_int (s, 15, span->estimated ? 1 : 0);
-      if (!step_done (self, s, "save cost span", error))
+      if (!wf_store_step_done (self, s, "save cost span", error))
         return FALSE;
       sqlite3_reset (s);
     }
@@ -551,13 +551,13 @@ save_run_inner (WfStore             *self,
     }
   else
     {
-      g_autoptr(WfStmt) touch = prepare (self, "UPDATE sessions SET updated_us = max (updated_us, ?)"
+      g_autoptr(WfStmt) touch = wf_store_prepare (self, "UPDATE sessions SET updated_us = max (updated_us, ?)"
                                                " WHERE id = ?", error);
       if (touch == NULL)
         return FALSE;
       sqlite3_bind_int64 (touch, 1, now);
       sqlite3_bind_int64 (touch, 2, session_id);
-      if (!step_done (self, touch, "update session", error))
+      if (!wf_store_step_done (self, touch, "update session", error))
         return FALSE;
       if (sqlite3_changes (self->db) == 0)
         {
@@ -581,7 +581,7 @@ save_run_inner (WfStore             *self,
   if (!insert_spans (self, *out_run_id, run->spans, error))
     return FALSE;
   if (settlement != NULL &&
-      !ledger_insert (self, settlement,
+      !wf_store_ledger_insert (self, settlement,
                       settlement->session_id > 0 ? settlement->session_id : session_id,
                       NULL, error))
     return FALSE;
@@ -606,11 +606,11 @@ wf_store_save_run (WfStore             *self,
   g_return_val_if_fail (run != NULL, FALSE);
 
   session_id = run->session_id;
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
   ok = save_run_inner (self, run, settlement, now, &session_id, &run_id, error);
-  if (!tx_end (self, kind, ok, ok ? error : NULL) || !ok)
+  if (!wf_store_tx_end (self, kind, ok, ok ? error : NULL) || !ok)
     return FALSE;
 
   run->id = run_id;
@@ -634,11 +634,11 @@ load_result_parts (WfStore      *self,
                    WfRunResult  *r,
                    GError      **error)
 {
-  g_autoptr(WfStmt) t = prepare (self, "SELECT table_json FROM run_tables WHERE run_id = ? ORDER BY idx", error);
-  g_autoptr(WfStmt) m = t ? prepare (self, "SELECT name, value, unit FROM run_metrics WHERE run_id = ? ORDER BY idx", error) : NULL;
-  g_autoptr(WfStmt) p = m ? prepare (self, "SELECT label, kind, value, min, max, step FROM run_params"
+  g_autoptr(WfStmt) t = wf_store_prepare (self, "SELECT table_json FROM run_tables WHERE run_id = ? ORDER BY idx", error);
+  g_autoptr(WfStmt) m = t ? wf_store_prepare (self, "SELECT name, value, unit FROM run_metrics WHERE run_id = ? ORDER BY idx", error) : NULL;
+  g_autoptr(WfStmt) p = m ? wf_store_prepare (self, "SELECT label, kind, value, min, max, step FROM run_params"
                                            " WHERE run_id = ? ORDER BY idx", error) : NULL;
-  g_autoptr(WfStmt) c = p ? prepare (self, "SELECT chart_json FROM run_charts WHERE run_id = ? ORDER BY idx", error) : NULL;
+  g_autoptr(WfStmt) c = p ? wf_store_prepare (self, "SELECT chart_json FROM run_charts WHERE run_id = ? ORDER BY idx", error) : NULL;
   int rc;
 
   if (c == NULL)
@@ -659,29 +659,29 @@ load_result_parts (WfStore      *self,
       g_ptr_array_add (r->tables, table);
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "load run tables", error);
+    return wf_store_set_db_error (self, rc, "load run tables", error);
 
   sqlite3_bind_int64 (m, 1, run_id);
   while ((rc = sqlite3_step (m)) == SQLITE_ROW)
     g_ptr_array_add (r->metrics, wf_metric_new ((const char *) sqlite3_column_text (m, 0),
-                                                col_double (m, 1),
+                                                wf_store_col_double (m, 1),
                                                 (const char *) sqlite3_column_text (m, 2)));
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "load run metrics", error);
+    return wf_store_set_db_error (self, rc, "load run metrics", error);
 
   sqlite3_bind_int64 (p, 1, run_id);
   while ((rc = sqlite3_step (p)) == SQLITE_ROW)
     {
       WfParam *param = wf_param_new ((const char *) sqlite3_column_text (p, 0),
                                      (const char *) sqlite3_column_text (p, 1),
-                                     col_double (p, 2));
-      param->min = col_double (p, 3);
-      param->max = col_double (p, 4);
-      param->step = col_double (p, 5);
+                                     wf_store_col_double (p, 2));
+      param->min = wf_store_col_double (p, 3);
+      param->max = wf_store_col_double (p, 4);
+      param->step = wf_store_col_double (p, 5);
       g_ptr_array_add (r->params, param);
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "load run parameters", error);
+    return wf_store_set_db_error (self, rc, "load run parameters", error);
 
   sqlite3_bind_int64 (c, 1, run_id);
   while ((rc = sqlite3_step (c)) == SQLITE_ROW)
@@ -692,7 +692,7 @@ load_result_parts (WfStore      *self,
         g_ptr_array_add (r->charts, chart);
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "load run charts", error);
+    return wf_store_set_db_error (self, rc, "load run charts", error);
 
   return TRUE;
 }
@@ -703,7 +703,7 @@ load_spans (WfStore    *self,
             GPtrArray  *spans,
             GError    **error)
 {
-  g_autoptr(WfStmt) s = prepare (self,
+  g_autoptr(WfStmt) s = wf_store_prepare (self,
     "SELECT stage, provider, model, input_tokens, output_tokens, llm_micros, sandbox_seconds,"
     " sandbox_micros, total_micros, start_us, duration_us, outcome, estimated"
     " FROM cost_spans WHERE run_id = ? ORDER BY idx", error);
@@ -715,8 +715,8 @@ load_spans (WfStore    *self,
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       WfCostSpan *span = wf_cost_span_new ((const char *) sqlite3_column_text (s, 0));
-      span->provider = col_dup (s, 1);
-      span->model = col_dup (s, 2);
+      span->provider = wf_store_col_dup (s, 1);
+      span->model = wf_store_col_dup (s, 2);
       span->input_tokens = sqlite3_column_int64 (s, 3);
       span->output_tokens = sqlite3_column_int64 (s, 4);
       span->llm_micros = sqlite3_column_int64 (s, 5);
@@ -726,12 +726,12 @@ load_spans (WfStore    *self,
       span->start_us = sqlite3_column_int64 (s, 9);
       span->duration_us = sqlite3_column_int64 (s, 10);
       g_free (span->outcome);
-      span->outcome = col_dup (s, 11);
+      span->outcome = wf_store_col_dup (s, 11);
       span->estimated = sqlite3_column_int (s, 12) != 0;
       g_ptr_array_add (spans, span);
     }
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "load cost spans", error);
+    return wf_store_set_db_error (self, rc, "load cost spans", error);
   return TRUE;
 }
 
@@ -746,7 +746,7 @@ wf_store_load_run (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, load_run_sql, error);
+  stmt = wf_store_prepare (self, load_run_sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, run_id);
@@ -759,7 +759,7 @@ wf_store_load_run (WfStore  *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_db_error (self, rc, "load run", error);
+      wf_store_set_db_error (self, rc, "load run", error);
       return NULL;
     }
 
@@ -769,20 +769,20 @@ wf_store_load_run (WfStore  *self,
   run->parent_run_id = sqlite3_column_int64 (stmt, 2);
   if (!wf_mode_from_string ((const char *) sqlite3_column_text (stmt, 3), &run->mode))
     run->mode = WF_MODE_ASK;
-  run->language = col_dup (stmt, 4);
-  run->question = col_dup (stmt, 5);
-  run->code = col_dup (stmt, 6);
-  run->code_hash = col_dup (stmt, 7);
-  run->explanation = col_dup (stmt, 8);
-  run->answer = col_dup (stmt, 9);
+  run->language = wf_store_col_dup (stmt, 4);
+  run->question = wf_store_col_dup (stmt, 5);
+  run->code = wf_store_col_dup (stmt, 6);
+  run->code_hash = wf_store_col_dup (stmt, 7);
+  run->explanation = wf_store_col_dup (stmt, 8);
+  run->answer = wf_store_col_dup (stmt, 9);
   if (!wf_outcome_from_string ((const char *) sqlite3_column_text (stmt, 10), &run->outcome))
     run->outcome = WF_OUTCOME_FAILED;
-  run->message = col_dup (stmt, 11);
-  run->provider = col_dup (stmt, 12);
-  run->model = col_dup (stmt, 13);
-  run->verdict_json = col_dup (stmt, 14);
-  run->overrides_json = col_dup (stmt, 15);
-  run->clarification_json = col_dup (stmt, 16);
+  run->message = wf_store_col_dup (stmt, 11);
+  run->provider = wf_store_col_dup (stmt, 12);
+  run->model = wf_store_col_dup (stmt, 13);
+  run->verdict_json = wf_store_col_dup (stmt, 14);
+  run->overrides_json = wf_store_col_dup (stmt, 15);
+  run->clarification_json = wf_store_col_dup (stmt, 16);
   json_to_strv ((const char *) sqlite3_column_text (stmt, 17), run->fixes);
   run->total_micros = sqlite3_column_int64 (stmt, 18);
   run->cost_estimated = sqlite3_column_int (stmt, 19) != 0;
@@ -805,9 +805,9 @@ wf_store_load_run (WfStore  *self,
         r->stdout_text = g_strdup ("");
       if (r->stderr_text == NULL)
         r->stderr_text = g_strdup ("");
-      r->error_message = col_dup (stmt, 27);
-      r->backend = col_dup (stmt, 28);
-      r->verdict_json = col_dup (stmt, 29);
+      r->error_message = wf_store_col_dup (stmt, 27);
+      r->backend = wf_store_col_dup (stmt, 28);
+      r->verdict_json = wf_store_col_dup (stmt, 29);
       json_to_strv ((const char *) sqlite3_column_text (stmt, 30), r->logs);
       json_to_strv ((const char *) sqlite3_column_text (stmt, 31), r->limits_hit);
       r->wall_ms = sqlite3_column_int64 (stmt, 32);
@@ -838,9 +838,9 @@ summary_from_row (sqlite3_stmt *stmt)
     s->mode = WF_MODE_ASK;
   if (!wf_outcome_from_string ((const char *) sqlite3_column_text (stmt, 3), &s->outcome))
     s->outcome = WF_OUTCOME_FAILED;
-  s->question = col_dup (stmt, 4);
-  s->answer = col_dup (stmt, 5);
-  s->model = col_dup (stmt, 6);
+  s->question = wf_store_col_dup (stmt, 4);
+  s->answer = wf_store_col_dup (stmt, 5);
+  s->model = wf_store_col_dup (stmt, 6);
   s->total_micros = sqlite3_column_int64 (stmt, 7);
   s->cost_estimated = sqlite3_column_int (stmt, 8) != 0;
   s->created_us = sqlite3_column_int64 (stmt, 9);
@@ -863,7 +863,7 @@ collect_summaries (WfStore       *self,
     g_ptr_array_add (list, summary_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list runs", error);
+      wf_store_set_db_error (self, rc, "list runs", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -881,10 +881,10 @@ wf_store_list_runs (WfStore  *self,
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
   if (session_id > 0)
-    stmt = prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs r WHERE r.session_id = ?3"
+    stmt = wf_store_prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs r WHERE r.session_id = ?3"
                           " ORDER BY r.id DESC LIMIT ?1 OFFSET ?2", error);
   else
-    stmt = prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs r"
+    stmt = wf_store_prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs r"
                           " ORDER BY r.id DESC LIMIT ?1 OFFSET ?2", error);
   if (stmt == NULL)
     return NULL;
@@ -905,14 +905,14 @@ wf_store_count_runs (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), -1);
 
-  stmt = prepare (self, "SELECT count(*) FROM runs WHERE ?1 <= 0 OR session_id = ?1", error);
+  stmt = wf_store_prepare (self, "SELECT count(*) FROM runs WHERE ?1 <= 0 OR session_id = ?1", error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, session_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_db_error (self, rc, "count runs", error);
+      wf_store_set_db_error (self, rc, "count runs", error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -963,11 +963,11 @@ wf_store_search_runs (WfStore     *self,
   if (*fts == '\0')
     return g_ptr_array_new_with_free_func ((GDestroyNotify) wf_run_summary_free);
 
-  stmt = prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs_fts JOIN runs r ON r.id = runs_fts.rowid"
+  stmt = wf_store_prepare (self, "SELECT " SUMMARY_COLUMNS "FROM runs_fts JOIN runs r ON r.id = runs_fts.rowid"
                         " WHERE runs_fts MATCH ?1 ORDER BY bm25 (runs_fts), r.id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, fts);
+  wf_store_bind_text (stmt, 1, fts);
   sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64) limit);
   return collect_summaries (self, stmt, error);
 }

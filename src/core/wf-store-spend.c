@@ -18,7 +18,7 @@
 /* Spend ledger */
 
 gboolean
-ledger_insert (WfStore             *self,
+wf_store_ledger_insert (WfStore             *self,
                const WfLedgerEntry *entry,
                gint64               session_id,
                gint64              *out_id,
@@ -42,17 +42,17 @@ ledger_insert (WfStore             *self,
       return FALSE;
     }
 
-  stmt = prepare (self,
+  stmt = wf_store_prepare (self,
     "INSERT INTO spend_ledger (run_key, kind, amount_micros, session_id, provider, model,"
     " estimated, created_us, expires_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, entry->run_key);
-  bind_text (stmt, 2, wf_ledger_kind_to_string (entry->kind));
+  wf_store_bind_text (stmt, 1, entry->run_key);
+  wf_store_bind_text (stmt, 2, wf_ledger_kind_to_string (entry->kind));
   sqlite3_bind_int64 (stmt, 3, entry->amount_micros);
   sqlite3_bind_int64 (stmt, 4, MAX (session_id, 0));
-  bind_text (stmt, 5, entry->provider);
-  bind_text (stmt, 6, entry->model);
+  wf_store_bind_text (stmt, 5, entry->provider);
+  wf_store_bind_text (stmt, 6, entry->model);
   sqlite3_bind_int (stmt, 7, entry->estimated ? 1 : 0);
   sqlite3_bind_int64 (stmt, 8, entry->created_us > 0 ? entry->created_us : g_get_real_time ());
   sqlite3_bind_int64 (stmt, 9, entry->kind == WF_LEDGER_RESERVE ? MAX (entry->expires_us, 0) : 0);
@@ -65,7 +65,7 @@ ledger_insert (WfStore             *self,
                      _("The spend ledger already has a “%s” entry for %s"),
                      wf_ledger_kind_to_string (entry->kind), entry->run_key);
       else
-        set_db_error (self, rc, "append to the spend ledger", error);
+        wf_store_set_db_error (self, rc, "append to the spend ledger", error);
       return FALSE;
     }
   if (out_id)
@@ -88,11 +88,11 @@ wf_store_ledger_append (WfStore        *self,
 
   if (entry->created_us <= 0)
     entry->created_us = now;
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
-  ok = ledger_insert (self, entry, entry->session_id, &id, error);
-  if (!tx_end (self, kind, ok, ok ? error : NULL) || !ok)
+  ok = wf_store_ledger_insert (self, entry, entry->session_id, &id, error);
+  if (!wf_store_tx_end (self, kind, ok, ok ? error : NULL) || !ok)
     return FALSE;
   entry->id = id;
   return TRUE;
@@ -114,7 +114,7 @@ wf_store_ledger_totals (WfStore        *self,
   g_return_val_if_fail (out_totals != NULL, FALSE);
 
   memset (out_totals, 0, sizeof *out_totals);
-  stmt = prepare (self,
+  stmt = wf_store_prepare (self,
     "SELECT"
     " coalesce (sum (CASE WHEN l.kind = 'settle' THEN l.amount_micros END), 0),"
     " coalesce (sum (CASE WHEN l.kind = 'reserve' AND (l.expires_us = 0 OR l.expires_us > ?4)"
@@ -133,7 +133,7 @@ wf_store_ledger_totals (WfStore        *self,
   sqlite3_bind_int64 (stmt, 4, now_us);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return set_db_error (self, rc, "add up the spend ledger", error);
+    return wf_store_set_db_error (self, rc, "add up the spend ledger", error);
 
   out_totals->settled_micros = sqlite3_column_int64 (stmt, 0);
   out_totals->reserved_micros = sqlite3_column_int64 (stmt, 1);
@@ -154,7 +154,7 @@ wf_store_ledger_list (WfStore  *self,
 
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, run_key, kind, amount_micros, session_id, provider, model,"
+  stmt = wf_store_prepare (self, "SELECT id, run_key, kind, amount_micros, session_id, provider, model,"
                         " estimated, created_us, expires_us FROM spend_ledger"
                         " WHERE created_us >= ? AND created_us < ? ORDER BY created_us, id", error);
   if (stmt == NULL)
@@ -171,8 +171,8 @@ wf_store_ledger_list (WfStore  *self,
                                sqlite3_column_int64 (stmt, 3));
       e->id = sqlite3_column_int64 (stmt, 0);
       e->session_id = sqlite3_column_int64 (stmt, 4);
-      e->provider = col_dup (stmt, 5);
-      e->model = col_dup (stmt, 6);
+      e->provider = wf_store_col_dup (stmt, 5);
+      e->model = wf_store_col_dup (stmt, 6);
       e->estimated = sqlite3_column_int (stmt, 7) != 0;
       e->created_us = sqlite3_column_int64 (stmt, 8);
       e->expires_us = sqlite3_column_int64 (stmt, 9);
@@ -180,7 +180,7 @@ wf_store_ledger_list (WfStore  *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "list the spend ledger", error);
+      wf_store_set_db_error (self, rc, "list the spend ledger", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -234,7 +234,7 @@ wf_store_spend_report (WfStore         *self,
       return NULL;
     }
 
-  stmt = prepare (self, sql, error);
+  stmt = wf_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since_us);
@@ -252,7 +252,7 @@ wf_store_spend_report (WfStore         *self,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, "spend report", error);
+      wf_store_set_db_error (self, rc, "spend report", error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -277,7 +277,7 @@ wf_store_get_budget_limits (WfStore         *self,
   out_limits->warn_ratio = 0.80;
   out_limits->degrade_ratio = 0.95;
 
-  stmt = prepare (self, "SELECT monthly_micros, session_micros, run_micros, warn_ratio, degrade_ratio"
+  stmt = wf_store_prepare (self, "SELECT monthly_micros, session_micros, run_micros, warn_ratio, degrade_ratio"
                         " FROM budgets WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
@@ -293,7 +293,7 @@ wf_store_get_budget_limits (WfStore         *self,
     }
   if (rc == SQLITE_DONE)
     return TRUE;
-  return set_db_error (self, rc, "read the budget", error);
+  return wf_store_set_db_error (self, rc, "read the budget", error);
 }
 
 gboolean
@@ -315,7 +315,7 @@ wf_store_set_budget_limits (WfStore               *self,
       return FALSE;
     }
 
-  stmt = prepare (self, "INSERT OR REPLACE INTO budgets (id, monthly_micros, session_micros, run_micros,"
+  stmt = wf_store_prepare (self, "INSERT OR REPLACE INTO budgets (id, monthly_micros, session_micros, run_micros,"
                         " warn_ratio, degrade_ratio) VALUES (1, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
@@ -324,5 +324,5 @@ wf_store_set_budget_limits (WfStore               *self,
   sqlite3_bind_int64 (stmt, 3, limits->run_micros < 0 ? -1 : limits->run_micros);
   sqlite3_bind_double (stmt, 4, limits->warn_ratio);
   sqlite3_bind_double (stmt, 5, limits->degrade_ratio);
-  return step_done (self, stmt, "save the budget", error);
+  return wf_store_step_done (self, stmt, "save the budget", error);
 }

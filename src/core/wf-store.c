@@ -233,7 +233,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WF_STORE_SCHEMA_VERSION);
 /* Errors */
 
 int
-error_code_for_sqlite (int rc)
+wf_store_error_code_for_sqlite (int rc)
 {
   switch (rc & 0xff)
     {
@@ -259,14 +259,14 @@ error_code_for_sqlite (int rc)
 }
 
 gboolean
-set_db_error (WfStore     *self,
+wf_store_set_db_error (WfStore     *self,
               int          rc,
               const char  *what,
               GError     **error)
 {
   const char *detail = self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
 
-  g_set_error (error, WF_STORE_ERROR, error_code_for_sqlite (rc),
+  g_set_error (error, WF_STORE_ERROR, wf_store_error_code_for_sqlite (rc),
                _("Database %s: %s failed: %s"), self->path, what, detail);
   return FALSE;
 }
@@ -274,7 +274,7 @@ set_db_error (WfStore     *self,
 /* Statements, cached per connection */
 
 void
-stmt_release (WfStmt *stmt)
+wf_store_stmt_release (WfStmt *stmt)
 {
   /* Cached statements are reset, never finalised, so that the next caller
    * starts clean and no read lock outlives the call. */
@@ -283,7 +283,7 @@ stmt_release (WfStmt *stmt)
 }
 
 WfStmt *
-prepare (WfStore     *self,
+wf_store_prepare (WfStore     *self,
          const char  *sql,
          GError     **error)
 {
@@ -296,7 +296,7 @@ prepare (WfStore     *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_db_error (self, rc, "prepare", error);
+      wf_store_set_db_error (self, rc, "prepare", error);
       return NULL;
     }
 
@@ -305,7 +305,7 @@ prepare (WfStore     *self,
 }
 
 void
-bind_text (sqlite3_stmt *stmt,
+wf_store_bind_text (sqlite3_stmt *stmt,
            int           i,
            const char   *text)
 {
@@ -316,7 +316,7 @@ bind_text (sqlite3_stmt *stmt,
 }
 
 void
-bind_double (sqlite3_stmt *stmt,
+wf_store_bind_double (sqlite3_stmt *stmt,
              int           i,
              double        value)
 {
@@ -328,7 +328,7 @@ bind_double (sqlite3_stmt *stmt,
 }
 
 char *
-col_dup (sqlite3_stmt *stmt,
+wf_store_col_dup (sqlite3_stmt *stmt,
          int           i)
 {
   const unsigned char *text = sqlite3_column_text (stmt, i);
@@ -337,7 +337,7 @@ col_dup (sqlite3_stmt *stmt,
 }
 
 double
-col_double (sqlite3_stmt *stmt,
+wf_store_col_double (sqlite3_stmt *stmt,
             int           i)
 {
   if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
@@ -347,7 +347,7 @@ col_double (sqlite3_stmt *stmt,
 
 /* Runs a statement that returns no rows. */
 gboolean
-step_done (WfStore      *self,
+wf_store_step_done (WfStore      *self,
            sqlite3_stmt *stmt,
            const char   *what,
            GError      **error)
@@ -356,7 +356,7 @@ step_done (WfStore      *self,
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      set_db_error (self, rc, what, error);
+      wf_store_set_db_error (self, rc, what, error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -374,7 +374,7 @@ exec_sql (WfStore     *self,
 
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, WF_STORE_ERROR, error_code_for_sqlite (rc),
+      g_set_error (error, WF_STORE_ERROR, wf_store_error_code_for_sqlite (rc),
                    _("Database %s: %s"), self->path, errmsg ? errmsg : sqlite3_errstr (rc));
       sqlite3_free (errmsg);
       return FALSE;
@@ -384,7 +384,7 @@ exec_sql (WfStore     *self,
 }
 
 gboolean
-expect_one_change (WfStore     *self,
+wf_store_expect_one_change (WfStore     *self,
                    const char  *what,
                    gint64       id,
                    GError     **error)
@@ -401,7 +401,7 @@ expect_one_change (WfStore     *self,
  * it nests as a savepoint, so the caller's transaction stays all-or-nothing. */
 
 TxKind
-tx_begin (WfStore  *self,
+wf_store_tx_begin (WfStore  *self,
           GError  **error)
 {
   if (sqlite3_get_autocommit (self->db))
@@ -411,7 +411,7 @@ tx_begin (WfStore  *self,
 }
 
 gboolean
-tx_end (WfStore   *self,
+wf_store_tx_end (WfStore   *self,
         TxKind     kind,
         gboolean   ok,
         GError   **error)
@@ -457,7 +457,7 @@ wf_store_transaction (WfStore                 *self,
   g_return_val_if_fail (WF_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
 
@@ -466,7 +466,7 @@ wf_store_transaction (WfStore                 *self,
     g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_FAILED,
                  _("The transaction was abandoned"));
 
-  return tx_end (self, kind, ok, ok ? error : NULL) && ok;
+  return wf_store_tx_end (self, kind, ok, ok ? error : NULL) && ok;
 }
 
 /* Object */
@@ -639,11 +639,11 @@ take_backup (WfStore     *self,
   g_autoptr(WfStmt) stmt = NULL;
 
   /* VACUUM INTO writes a consistent copy even with a live -wal beside the file. */
-  stmt = prepare (self, "VACUUM INTO ?", error);
+  stmt = wf_store_prepare (self, "VACUUM INTO ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, backup);
-  if (!step_done (self, stmt, "backup before migration", error))
+  wf_store_bind_text (stmt, 1, backup);
+  if (!wf_store_step_done (self, stmt, "backup before migration", error))
     {
       g_unlink (backup);
       return FALSE;
@@ -679,7 +679,7 @@ read_user_version (WfStore  *self,
                      _("The database %s is damaged (%s); it was left untouched"),
                      self->path, sqlite3_errmsg (self->db));
       else
-        set_db_error (self, rc, "reading the schema version", error);
+        wf_store_set_db_error (self, rc, "reading the schema version", error);
     }
   sqlite3_finalize (stmt);
   return version;
@@ -694,7 +694,7 @@ migrate (WfStore  *self,
   TxKind kind;
   gboolean ok = TRUE;
 
-  kind = tx_begin (self, error);
+  kind = wf_store_tx_begin (self, error);
   if (kind == TX_FAILED)
     return FALSE;
 
@@ -702,13 +702,13 @@ migrate (WfStore  *self,
    * write lock. */
   from_version = read_user_version (self, error);
   if (from_version < 0)
-    return tx_end (self, kind, FALSE, NULL);
+    return wf_store_tx_end (self, kind, FALSE, NULL);
   if (from_version > WF_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, WF_STORE_ERROR, WF_STORE_ERROR_TOO_NEW,
                    _("The database %s was upgraded by a newer version of What If while opening"),
                    self->path);
-      return tx_end (self, kind, FALSE, NULL);
+      return wf_store_tx_end (self, kind, FALSE, NULL);
     }
 
   for (int v = from_version; ok && v < WF_STORE_SCHEMA_VERSION; v++)
@@ -728,7 +728,7 @@ migrate (WfStore  *self,
   if (ok)
     ok = exec_sql (self, set_version, error);
 
-  return tx_end (self, kind, ok, ok ? error : NULL) && ok;
+  return wf_store_tx_end (self, kind, ok, ok ? error : NULL) && ok;
 }
 
 static gboolean
@@ -837,7 +837,7 @@ wf_store_check_integrity (WfStore  *self,
 
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return set_db_error (self, rc, "integrity check", error);
+    return wf_store_set_db_error (self, rc, "integrity check", error);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -848,7 +848,7 @@ wf_store_check_integrity (WfStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_DONE)
-    return set_db_error (self, rc, "integrity check", error);
+    return wf_store_set_db_error (self, rc, "integrity check", error);
 
   if (problems->len > 0)
     {
@@ -873,15 +873,15 @@ wf_store_dup_meta (WfStore     *self,
   g_return_val_if_fail (WF_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  stmt = prepare (self, "SELECT value FROM meta WHERE key = ?", error);
+  stmt = wf_store_prepare (self, "SELECT value FROM meta WHERE key = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  wf_store_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return col_dup (stmt, 0);
+    return wf_store_col_dup (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_db_error (self, rc, "read meta", error);
+    wf_store_set_db_error (self, rc, "read meta", error);
   return NULL;
 }
 
@@ -897,13 +897,13 @@ wf_store_set_meta (WfStore     *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   if (value == NULL)
-    stmt = prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+    stmt = wf_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
   else
-    stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", error);
+    stmt = wf_store_prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
+  wf_store_bind_text (stmt, 1, key);
   if (value != NULL)
-    bind_text (stmt, 2, value);
-  return step_done (self, stmt, "write meta", error);
+    wf_store_bind_text (stmt, 2, value);
+  return wf_store_step_done (self, stmt, "write meta", error);
 }
